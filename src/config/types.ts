@@ -1,0 +1,74 @@
+/**
+ * The validated, resolved configuration the rest of the relay consumes.
+ * Produced by config/load.ts from overt.yaml (if any) + environment variables.
+ */
+import type { Jurisdiction, ModelPrice, ProviderDescriptor } from "../upstreams/descriptor.js";
+import type { Secret } from "./secret.js";
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (catalogue F2). */
+  trustedProxies: string[];
+}
+
+export type StorageConfig = { driver: "sqlite"; path: string } | { driver: "postgres"; url: Secret };
+
+export interface TransportConfig {
+  connectTimeoutMs: number;
+  /** Time from sending the request to the response headers. */
+  headersTimeoutMs: number;
+  /** Longest gap between two body chunks / stream events (catalogue C1). */
+  idleTimeoutMs: number;
+  maxResponseBytes: number;
+  /** Attempts per request across deployments (first try included). */
+  maxAttempts: number;
+}
+
+export interface ResolvedProvider {
+  /** Instance id: the descriptor id, or the config key for extra instances (e.g. "my-vllm"). */
+  id: string;
+  descriptor: ProviderDescriptor;
+  region: string;
+  baseUrl: URL;
+  jurisdiction: Jurisdiction;
+  apiKey: Secret | null;
+  /** Upstream model ids this instance serves (catalogue + configured extras). */
+  models: string[];
+  /** Prices by upstream model id (descriptor table, overridden by config). */
+  prices: ReadonlyMap<string, ModelPrice>;
+  currency: "USD" | "CNY";
+  /** Loopback/private base URL explicitly allowed (self-hosted) — or the built-in simulator. */
+  allowPrivate: boolean;
+}
+
+export interface DeploymentConfig {
+  provider: string;
+  model: string;
+  weight: number;
+}
+
+export interface RelayConfig {
+  /** File the config came from, or null when only env/defaults were used. */
+  source: string | null;
+  server: ServerConfig;
+  storage: StorageConfig;
+  dataDir: string;
+  security: {
+    allowPrivateUpstreams: boolean;
+    /** Server pepper for key digests; when absent a random one is created in dataDir. */
+    keyPepper: Secret | null;
+    /** One-time admin setup token from env (OVERT_SETUP_TOKEN); otherwise one is generated and printed. */
+    setupToken: Secret | null;
+  };
+  transport: TransportConfig;
+  providers: ResolvedProvider[];
+  /** Explicit routes: public model name → deployments. Auto routes are added by routing/catalogue. */
+  routes: Record<string, DeploymentConfig[]>;
+  /** Home jurisdiction of the operator (used by later data-protection policy). */
+  homeJurisdiction: Jurisdiction | null;
+  /** Start the built-in simulator upstream (true when no real provider is configured, unless disabled). */
+  simulator: boolean;
+  log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
+}

@@ -1,0 +1,26 @@
+/**
+ * Canonical response events: one stream type for streaming and non-streaming
+ * responses (a non-streaming response is a stream that arrives at once).
+ */
+import type { Usage } from "./usage.js";
+
+export type StopReason =
+  | "end_turn"
+  | "max_tokens"
+  | "stop_sequence"
+  | "tool_use"
+  | "content_filter"
+  | "pause"
+  | "refusal"
+  | "error";
+
+export type IrEvent =
+  | { type: "start"; id: string; model: string; created?: number }
+  | { type: "text_delta"; index: number; choice: number; text: string }
+  | { type: "thinking_delta"; index: number; choice: number; text: string; signature?: string }
+  | { type: "tool_call_start"; index: number; choice: number; id: string; name: string }
+  | { type: "tool_call_delta"; index: number; choice: number; argumentsJson: string }
+  | { type: "block_stop"; index: number; choice: number }
+  | { type: "finish"; choice: number; reason: StopReason; rawReason?: string }
+  | { type: "usage"; usage: Usage }
+  | { type: "error"; code: string; message: string };
