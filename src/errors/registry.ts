@@ -249,7 +249,7 @@ export const ERRORS = Object.freeze({
     "The relay's storage is busy; retry shortly.",
     "The database stayed locked past the retry budget.",
   ),
-  OVT_ERR_INTERNAL: def(
+  OVT_ERR_RELAY_INTERNAL: def(
     500,
     "internal_error",
     "internal",

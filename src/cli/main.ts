@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/** The `overt` command line. */
+import { Command } from "commander";
+import { createKey, listKeys, revokeKey } from "./keys.js";
+import { serve } from "./serve.js";
+import { usage } from "./usage.js";
+
+const program = new Command();
+program.name("overt").description("Overt: the AI relay with nothing to hide").version("0.1.0");
+
+program
+  .command("serve")
+  .description("run the relay (SQLite under ./data by default)")
+  .option("-c, --config <file>", "configuration file (default: $OVERT_CONFIG or ./overt.yaml)")
+  .option("--host <host>", "address to listen on")
+  .option("--port <port>", "port to listen on")
+  .action(serve);
+
+const keys = program.command("keys").description("manage virtual keys");
+keys
+  .command("create")
+  .description("create a virtual key; it is printed once")
+  .requiredOption("--name <name>", "a label for the key")
+  .option("--models <list>", "comma-separated public model names, or * for all", "*")
+  .option("--expires <duration>", "lifetime such as 30d, 12h")
+  .option("--tenant <id>", "tenant id", undefined)
+  .option("--json", "machine-readable output")
+  .option("-c, --config <file>", "configuration file")
+  .action(createKey);
+keys
+  .command("list")
+  .description("list keys (prefixes only; keys are never stored)")
+  .option("--json", "machine-readable output")
+  .option("-c, --config <file>", "configuration file")
+  .action(listKeys);
+keys
+  .command("revoke <id>")
+  .description("revoke a key; effective on the next request")
+  .option("--json", "machine-readable output")
+  .option("-c, --config <file>", "configuration file")
+  .action(revokeKey);
+
+program
+  .command("usage")
+  .description("summarise the usage ledger")
+  .option("--since <when>", "1d, 12h, 30m or an ISO date", "1d")
+  .option("--by <group>", "key | model | provider")
+  .option("--json", "machine-readable output")
+  .option("-c, --config <file>", "configuration file")
+  .action(usage);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`overt: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

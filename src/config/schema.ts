@@ -1,0 +1,150 @@
+/**
+ * The shape of overt.yaml (after ${VAR} substitution), as zod v4 schemas. Every
+ * object is strict: an unknown field is an error, so a typo never silently
+ * becomes a default. Fields are all optional; defaults are applied by load.ts so
+ * that environment variables can fill what the file leaves unset.
+ *
+ * Numbers and booleans also accept their string forms ("8787", "true", "1"), so
+ * `port: ${PORT}` works: substitution always yields strings.
+ */
+import { z } from "zod";
+import { isPriceDecimal } from "../upstreams/providers/prices.js";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export const logLevelField = z.enum(LOG_LEVELS);
+
+/** ISO 3166 alpha-2 country, "EU" or "LOCAL", upper-cased. */
+export const JURISDICTION = /^(?:[A-Z]{2}|EU|LOCAL)$/;
+
+/** Provider instance ids appear in routes, headers and logs: keep them plain. */
+export const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** An integer in [min, max], written as a number or as a decimal string. */
+export function intField(min: number, max: number) {
+  return z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const n =
+      typeof value === "number" ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: "custom", message: `must be an integer between ${min} and ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+const TRUE_STRINGS = new Set(["true", "1", "yes", "on"]);
+const FALSE_STRINGS = new Set(["false", "0", "no", "off", ""]);
+
+/** A boolean, or one of true/false/1/0/yes/no/on/off as a string. */
+export const boolField = z.union([z.boolean(), z.string()]).transform((value, ctx) => {
+  if (typeof value === "boolean") return value;
+  const v = value.trim().toLowerCase();
+  if (TRUE_STRINGS.has(v)) return true;
+  if (FALSE_STRINGS.has(v)) return false;
+  ctx.addIssue({ code: "custom", message: "must be true or false" });
+  return z.NEVER;
+});
+
+/** `auto` (simulator iff no provider is enabled), or a boolean. */
+export const simulatorField = z.union([z.boolean(), z.string()]).transform((value, ctx): "auto" | boolean => {
+  if (typeof value === "boolean") return value;
+  const v = value.trim().toLowerCase();
+  if (v === "auto") return "auto";
+  if (TRUE_STRINGS.has(v)) return true;
+  if (FALSE_STRINGS.has(v) && v !== "") return false;
+  ctx.addIssue({ code: "custom", message: "must be auto, true or false" });
+  return z.NEVER;
+});
+
+const nonEmpty = z.string().refine((s) => s.trim() !== "", { message: "must not be empty" });
+
+export const jurisdictionField = z.string().transform((value, ctx) => {
+  const v = value.trim().toUpperCase();
+  if (!JURISDICTION.test(v)) {
+    ctx.addIssue({ code: "custom", message: 'must be an ISO 3166 alpha-2 country code, "EU" or "LOCAL"' });
+    return z.NEVER;
+  }
+  return v;
+});
+
+/** A price per 1M tokens: a decimal string, or a YAML number converted to its shortest decimal form. */
+const priceField = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const text = typeof value === "number" ? String(value) : value.trim();
+  if (!isPriceDecimal(text)) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'must be a non-negative decimal price per 1M tokens, like "0.28"',
+    });
+    return z.NEVER;
+  }
+  return text;
+});
+
+const modelPriceSchema = z.strictObject({
+  inputPerMTok: priceField,
+  cachedInputPerMTok: priceField.optional(),
+  outputPerMTok: priceField,
+});
+
+const modelIdField = nonEmpty;
+
+export const providerEntrySchema = z.strictObject({
+  type: z.string().optional(),
+  enabled: boolField.optional(),
+  apiKey: z.string().optional(),
+  baseUrl: z.string().optional(),
+  region: z.string().optional(),
+  jurisdiction: jurisdictionField.optional(),
+  allowPrivate: boolField.optional(),
+  models: z.array(modelIdField).optional(),
+  currency: z.enum(["USD", "CNY"]).optional(),
+  prices: z.record(z.string(), modelPriceSchema).optional(),
+});
+
+const deploymentSchema = z.strictObject({
+  provider: nonEmpty,
+  model: nonEmpty,
+  weight: intField(1, 1_000_000).optional(),
+});
+
+export const fileSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: nonEmpty.optional(),
+      port: intField(0, 65_535).optional(),
+      bodyLimitBytes: intField(1, Number.MAX_SAFE_INTEGER).optional(),
+      trustedProxies: z.array(nonEmpty).optional(),
+    })
+    .optional(),
+  dataDir: nonEmpty.optional(),
+  storage: z
+    .discriminatedUnion("driver", [
+      z.strictObject({ driver: z.literal("sqlite"), path: nonEmpty.optional() }),
+      z.strictObject({ driver: z.literal("postgres"), url: nonEmpty }),
+    ])
+    .optional(),
+  security: z
+    .strictObject({
+      allowPrivateUpstreams: boolField.optional(),
+      keyPepper: nonEmpty.optional(),
+      setupToken: nonEmpty.optional(),
+    })
+    .optional(),
+  homeJurisdiction: jurisdictionField.optional(),
+  transport: z
+    .strictObject({
+      connectTimeoutMs: intField(1, 3_600_000).optional(),
+      headersTimeoutMs: intField(1, 3_600_000).optional(),
+      idleTimeoutMs: intField(1, 3_600_000).optional(),
+      maxResponseBytes: intField(1, Number.MAX_SAFE_INTEGER).optional(),
+      maxAttempts: intField(1, 20).optional(),
+    })
+    .optional(),
+  providers: z.record(z.string(), providerEntrySchema).optional(),
+  models: z.record(z.string(), z.array(deploymentSchema).min(1)).optional(),
+  simulator: simulatorField.optional(),
+  log: z.strictObject({ level: logLevelField.optional() }).optional(),
+});
+
+export type FileConfig = z.output<typeof fileSchema>;
+export type ProviderEntry = z.output<typeof providerEntrySchema>;

@@ -1,0 +1,130 @@
+/**
+ * Composition root (DESIGN §3): the only place that picks concrete backends and
+ * wires the stages together. Used by `overt serve`, the CLI and the tests.
+ */
+import type { FastifyInstance } from "fastify";
+import type { Dispatcher } from "undici";
+import { UsageLedger } from "./accounting/ledger.js";
+import { AdminAuth } from "./admin/auth.js";
+import type { RelayConfig, ResolvedProvider } from "./config/types.js";
+import { loadPepper } from "./crypto/pepper.js";
+import { DEFAULT_TENANT, KeyService } from "./governance/keys.js";
+import { createLogger, type Logger } from "./observability/logger.js";
+import { ChatCompletionsPipeline } from "./pipeline/chat-completions.js";
+import { buildCatalogue, type ModelCatalogue } from "./routing/catalogue.js";
+import { buildServer } from "./server/app.js";
+import { openStorage } from "./storage/open.js";
+import type { Storage } from "./storage/ports.js";
+import { createUpstreamDispatcher } from "./transport/egress.js";
+import { simulatorProvider } from "./upstreams/simulator/provider.js";
+import { startSimulator } from "./upstreams/simulator/server.js";
+import type { Simulator } from "./upstreams/simulator/types.js";
+
+export interface Relay {
+  config: RelayConfig;
+  app: FastifyInstance;
+  storage: Storage;
+  keys: KeyService;
+  adminAuth: AdminAuth;
+  ledger: UsageLedger;
+  catalogue: ModelCatalogue;
+  providers: readonly ResolvedProvider[];
+  simulator: Simulator | null;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface CoreServices {
+  storage: Storage;
+  keys: KeyService;
+  adminAuth: AdminAuth;
+}
+
+/** Storage, keys and admin auth: what the CLI needs without starting a server. */
+export async function openCore(config: RelayConfig): Promise<CoreServices> {
+  if (config.storage.driver === "postgres" && config.security.keyPepper === null) {
+    throw new Error(
+      "security.keyPepper (OVERT_KEY_PEPPER) is required with PostgreSQL so every node derives the same key digests",
+    );
+  }
+  const pepper = loadPepper(config.security.keyPepper, config.dataDir);
+  const storage = await openStorage(config.storage);
+  await storage.ensureTenant({ id: DEFAULT_TENANT, name: "Default tenant", createdAt: Date.now() });
+  return {
+    storage,
+    keys: new KeyService(storage, storage.changes, pepper),
+    adminAuth: new AdminAuth(storage, pepper),
+  };
+}
+
+export async function createRelay(config: RelayConfig, options: { logger?: Logger } = {}): Promise<Relay> {
+  const log = options.logger ?? createLogger(config.log.level);
+  const core = await openCore(config);
+  const { storage, keys, adminAuth } = core;
+
+  const simulator = config.simulator ? await startSimulator() : null;
+  const providers = simulator
+    ? [...config.providers, simulatorProvider(simulator.url)]
+    : [...config.providers];
+  const catalogue = buildCatalogue(config, providers);
+
+  const dispatchers = new Map<boolean, Dispatcher>();
+  const dispatcherFor = (provider: ResolvedProvider): Dispatcher => {
+    const allowPrivate = provider.allowPrivate;
+    let dispatcher = dispatchers.get(allowPrivate);
+    if (!dispatcher) {
+      dispatcher = createUpstreamDispatcher({
+        allowPrivate,
+        connectTimeoutMs: config.transport.connectTimeoutMs,
+        headersTimeoutMs: config.transport.headersTimeoutMs,
+        bodyTimeoutMs: config.transport.idleTimeoutMs,
+      });
+      dispatchers.set(allowPrivate, dispatcher);
+    }
+    return dispatcher;
+  };
+
+  const ledger = new UsageLedger(storage, {
+    onError: (error, lost) =>
+      log.error({ lost, err: String((error as Error)?.name ?? error) }, "usage batch could not be written"),
+  });
+  const chat = new ChatCompletionsPipeline({
+    keys,
+    catalogue,
+    ledger,
+    dispatcherFor,
+    transport: config.transport,
+    log,
+  });
+  const app = buildServer({
+    bodyLimitBytes: config.server.bodyLimitBytes,
+    trustedProxies: config.server.trustedProxies,
+    chat,
+    keys,
+    catalogue,
+    admin: { auth: adminAuth, keys, usage: storage, audit: storage },
+  });
+
+  let closed = false;
+  return {
+    config,
+    app,
+    storage,
+    keys,
+    adminAuth,
+    ledger,
+    catalogue,
+    providers,
+    simulator,
+    log,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await ledger.close();
+      await Promise.all([...dispatchers.values()].map((d) => d.close()));
+      await simulator?.close();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Everything the settlement needs to know about one request, filled in as the
+ * request moves through the stages and read once in `finally`.
+ */
+import type { ResolvedProvider } from "../config/types.js";
+import type { SettledUsage } from "../ir/usage.js";
+import type { UsageStatus, VirtualKeyRecord } from "../storage/ports.js";
+
+export interface RequestState {
+  requestId: string;
+  startedAt: number;
+  key: VirtualKeyRecord | null;
+  requestedModel: string;
+  stream: boolean;
+  /** Bound on output tokens the request set (max_tokens × n), for capping absurd usage. */
+  maxOutputTokens: number | undefined;
+  n: number;
+  provider: ResolvedProvider | null;
+  upstreamModel: string | null;
+  attempts: number;
+  usage: SettledUsage | null;
+  /** Characters of generated text delivered to the client (for estimates when usage is missing). */
+  deliveredText: string[];
+  /** The upstream request body, for input-token estimates. */
+  upstreamBody: string | null;
+  firstByteAt: number | null;
+  status: UsageStatus;
+  httpStatus: number;
+  errorCode: string | null;
+}
+
+export function newRequestState(requestId: string, startedAt: number): RequestState {
+  return {
+    requestId,
+    startedAt,
+    key: null,
+    requestedModel: "",
+    stream: false,
+    maxOutputTokens: undefined,
+    n: 1,
+    provider: null,
+    upstreamModel: null,
+    attempts: 0,
+    usage: null,
+    deliveredText: [],
+    upstreamBody: null,
+    firstByteAt: null,
+    status: "error",
+    httpStatus: 500,
+    errorCode: null,
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * Streaming OpenAI-dialect response. Each upstream event is parsed (for usage and
+ * to refuse garbage) and re-emitted as one `data:` line, so content can never
+ * inject events (catalogue C9). The usage-only chunk the relay asked for is held
+ * back unless the client asked for it too. A stream that ends without `[DONE]`,
+ * goes idle, carries invalid JSON or an upstream error ends with an in-stream
+ * error event and a `partial` record — never a synthesized `[DONE]` (C1, C3, C4, C11).
+ */
+import type { Dispatcher } from "undici";
+import { normaliseOpenAiUsage } from "../accounting/openai-usage.js";
+import type { ResolvedProvider, TransportConfig } from "../config/types.js";
+import { OvertError } from "../errors/overt-error.js";
+import type { ErrorDialect } from "../protocols/dialect.js";
+import { readSseEvents } from "../transport/sse-reader.js";
+import { transportError, transportFailureKind } from "../transport/transport-errors.js";
+import { describeStreamError, type UpstreamFailure } from "../upstreams/openai/adapter.js";
+import type { RequestState } from "./attempt-state.js";
+import type { ClientExchange } from "./exchange.js";
+import { mediaType } from "./upstream-body.js";
+
+interface ChunkView {
+  choices?: unknown;
+  usage?: unknown;
+  error?: unknown;
+}
+
+function deltaText(chunk: ChunkView, into: string[]): void {
+  if (!Array.isArray(chunk.choices)) return;
+  for (const choice of chunk.choices) {
+    const delta = (choice as { delta?: Record<string, unknown> } | null)?.delta;
+    if (!delta) continue;
+    if (typeof delta.content === "string") into.push(delta.content);
+    if (typeof delta.reasoning_content === "string") into.push(delta.reasoning_content);
+    if (Array.isArray(delta.tool_calls)) {
+      for (const call of delta.tool_calls) {
+        const args = (call as { function?: { arguments?: unknown } } | null)?.function?.arguments;
+        if (typeof args === "string") into.push(args);
+      }
+    }
+  }
+}
+
+/** Moonshot (Kimi) reports stream usage inside the final choice rather than at the top level. */
+function choiceUsage(chunk: ChunkView): unknown {
+  if (!Array.isArray(chunk.choices)) return undefined;
+  return (chunk.choices[0] as { usage?: unknown } | undefined)?.usage;
+}
+
+export interface SseRelayOptions {
+  clientWantsUsage: boolean;
+  transport: TransportConfig;
+  errors: ErrorDialect;
+}
+
+export async function relaySse(
+  exchange: ClientExchange,
+  response: Dispatcher.ResponseData,
+  provider: ResolvedProvider,
+  state: RequestState,
+  headers: Record<string, string>,
+  options: SseRelayOptions,
+): Promise<UpstreamFailure | null> {
+  const type = mediaType(response.headers["content-type"]);
+  if (type !== "text/event-stream") {
+    await response.body.dump();
+    return {
+      error: new OvertError("OVT_ERR_UPSTREAM_INVALID_RESPONSE", {
+        provider: provider.id,
+        detail: `expected an event stream, got ${type || "no content type"}`,
+      }),
+      retryable: true,
+      retrySame: false,
+    };
+  }
+  const sink = exchange.startStream(headers);
+  state.httpStatus = 200;
+  state.status = "partial";
+  const fail = async (error: OvertError) => {
+    state.errorCode = error.code;
+    if (!exchange.clientGone.aborted)
+      await sink.write(options.errors.renderStreamError(error, state.requestId));
+  };
+  try {
+    for await (const event of readSseEvents(response.body)) {
+      if (event.event !== undefined && event.event !== "message" && event.event !== "error") continue;
+      if (event.data === "[DONE]") {
+        state.status = "ok";
+        await sink.write("data: [DONE]\n\n");
+        break;
+      }
+      let chunk: ChunkView;
+      try {
+        chunk = JSON.parse(event.data) as ChunkView;
+        if (typeof chunk !== "object" || chunk === null) throw new Error("not an object");
+      } catch {
+        await fail(new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: provider.id }));
+        return null;
+      }
+      if (chunk.error !== undefined || event.event === "error") {
+        const detail = describeStreamError(provider, chunk.error ?? chunk);
+        await fail(new OvertError("OVT_ERR_UPSTREAM_STREAM_ERROR", { provider: provider.id, detail }));
+        return null;
+      }
+      const usage = chunk.usage ?? choiceUsage(chunk);
+      if (usage !== undefined && usage !== null) {
+        state.usage = normaliseOpenAiUsage(usage) ?? state.usage;
+        const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
+        if (usageOnly && !options.clientWantsUsage) continue;
+      }
+      deltaText(chunk, state.deliveredText);
+      if (state.firstByteAt === null) state.firstByteAt = performance.now();
+      const line = event.data.includes("\n") ? JSON.stringify(chunk) : event.data;
+      await sink.write(`data: ${line}\n\n`);
+    }
+    if (state.status !== "ok")
+      await fail(new OvertError("OVT_ERR_UPSTREAM_DISCONNECTED", { provider: provider.id }));
+  } catch (error) {
+    if (exchange.clientGone.aborted || transportFailureKind(error) === "aborted") {
+      state.errorCode = "client_disconnected";
+    } else {
+      await fail(transportError(error, provider.id, options.transport));
+    }
+  } finally {
+    sink.end();
+  }
+  return null;
+}

@@ -1,0 +1,249 @@
+/**
+ * The one query layer (DESIGN §6): every Storage port implemented with Kysely, for
+ * both SQLite and PostgreSQL. Backend specifics (connection, change signal) live in
+ * ./sqlite.ts and ./postgres.ts.
+ */
+import type { Kysely } from "kysely";
+import { decodeAdminToken, decodeAudit, decodeKey, decodeTenant, toInt } from "./codec.js";
+import { migrateToLatest } from "./migrations/index.js";
+import type {
+  AdminTokenRecord,
+  AuditEntry,
+  ChangeSignal,
+  NewVirtualKey,
+  Storage,
+  TenantRecord,
+  UsageGroupBy,
+  UsageQuery,
+  UsageRecord,
+  UsageSummaryRow,
+  VirtualKeyRecord,
+} from "./ports.js";
+import type { Database, DbInt, SqlDialect } from "./schema.js";
+import * as usage from "./usage-queries.js";
+
+/** A change signal that may hold resources of its own (PostgreSQL's LISTEN client). */
+export interface OwnedChangeSignal extends ChangeSignal {
+  close?(): Promise<void>;
+}
+
+export class KyselyStorage implements Storage {
+  readonly #db: Kysely<Database>;
+  readonly #signal: OwnedChangeSignal;
+  #closed = false;
+
+  constructor(
+    db: Kysely<Database>,
+    readonly dialect: SqlDialect,
+    changes: OwnedChangeSignal,
+  ) {
+    this.#db = db;
+    this.#signal = changes;
+  }
+
+  get changes(): ChangeSignal {
+    return this.#signal;
+  }
+
+  /** The Kysely instance, for backend-specific tooling and tests. */
+  get db(): Kysely<Database> {
+    return this.#db;
+  }
+
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.#db, this.dialect);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#signal.close?.();
+    } finally {
+      await this.#db.destroy();
+    }
+  }
+
+  // ---- keys -------------------------------------------------------------------------
+
+  async createKey(key: NewVirtualKey): Promise<void> {
+    await this.#db
+      .insertInto("virtual_keys")
+      .values({
+        id: key.id,
+        tenant_id: key.tenantId,
+        name: key.name,
+        digest: key.digest,
+        prefix: key.prefix,
+        models: JSON.stringify(key.models),
+        created_at: key.createdAt,
+        expires_at: key.expiresAt,
+        revoked_at: null,
+      })
+      .execute();
+    await this.#signal.announce();
+  }
+
+  async findKeyByDigest(digest: string): Promise<VirtualKeyRecord | undefined> {
+    const row = await this.#db
+      .selectFrom("virtual_keys")
+      .selectAll()
+      .where("digest", "=", digest)
+      .executeTakeFirst();
+    return row === undefined ? undefined : decodeKey(row);
+  }
+
+  async findKeyById(id: string): Promise<VirtualKeyRecord | undefined> {
+    const row = await this.#db.selectFrom("virtual_keys").selectAll().where("id", "=", id).executeTakeFirst();
+    return row === undefined ? undefined : decodeKey(row);
+  }
+
+  /** Oldest first (then by id). */
+  async listKeys(tenantId?: string): Promise<VirtualKeyRecord[]> {
+    let q = this.#db.selectFrom("virtual_keys").selectAll();
+    if (tenantId !== undefined) q = q.where("tenant_id", "=", tenantId);
+    const rows = await q.orderBy("created_at", "asc").orderBy("id", "asc").execute();
+    return rows.map(decodeKey);
+  }
+
+  async revokeKey(id: string, at: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable("virtual_keys")
+      .set({ revoked_at: at })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    const revoked = result.numUpdatedRows > 0n;
+    if (revoked) await this.#signal.announce();
+    return revoked;
+  }
+
+  async countKeys(): Promise<number> {
+    return this.#count("virtual_keys");
+  }
+
+  // ---- tenants ----------------------------------------------------------------------
+
+  /** Inserts the tenant unless one with that id exists (an existing one is left as is). */
+  async ensureTenant(tenant: TenantRecord): Promise<void> {
+    await this.#db
+      .insertInto("tenants")
+      .values({ id: tenant.id, name: tenant.name, created_at: tenant.createdAt })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+  }
+
+  async getTenant(id: string): Promise<TenantRecord | undefined> {
+    const row = await this.#db.selectFrom("tenants").selectAll().where("id", "=", id).executeTakeFirst();
+    return row === undefined ? undefined : decodeTenant(row);
+  }
+
+  // ---- usage ------------------------------------------------------------------------
+
+  insertUsage(records: readonly UsageRecord[]): Promise<void> {
+    return usage.insertUsage(this.#db, records);
+  }
+
+  summarizeUsage(query: UsageQuery, groupBy: UsageGroupBy): Promise<UsageSummaryRow[]> {
+    return usage.summarizeUsage(this.#db, query, groupBy);
+  }
+
+  listUsage(query: UsageQuery, limit: number): Promise<UsageRecord[]> {
+    return usage.listUsage(this.#db, query, limit);
+  }
+
+  // ---- admin tokens -----------------------------------------------------------------
+
+  async createAdminToken(token: AdminTokenRecord): Promise<void> {
+    await this.#db
+      .insertInto("admin_tokens")
+      .values({
+        id: token.id,
+        digest: token.digest,
+        name: token.name,
+        created_at: token.createdAt,
+        revoked_at: token.revokedAt,
+      })
+      .execute();
+    await this.#signal.announce();
+  }
+
+  async findAdminTokenByDigest(digest: string): Promise<AdminTokenRecord | undefined> {
+    const row = await this.#db
+      .selectFrom("admin_tokens")
+      .selectAll()
+      .where("digest", "=", digest)
+      .executeTakeFirst();
+    return row === undefined ? undefined : decodeAdminToken(row);
+  }
+
+  async countAdminTokens(): Promise<number> {
+    return this.#count("admin_tokens");
+  }
+
+  // ---- settings ---------------------------------------------------------------------
+
+  async getSetting(name: string): Promise<string | undefined> {
+    const row = await this.#db
+      .selectFrom("settings")
+      .select("value")
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return row?.value;
+  }
+
+  async setSetting(name: string, value: string): Promise<void> {
+    await this.#db
+      .insertInto("settings")
+      .values({ name, value })
+      .onConflict((oc) => oc.column("name").doUpdateSet({ value }))
+      .execute();
+    await this.#signal.announce();
+  }
+
+  /** A single conditional DELETE: of concurrent callers, exactly one sees true. */
+  async consumeSetting(name: string, expected: string): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom("settings")
+      .where("name", "=", name)
+      .where("value", "=", expected)
+      .executeTakeFirst();
+    const consumed = result.numDeletedRows > 0n;
+    if (consumed) await this.#signal.announce();
+    return consumed;
+  }
+
+  // ---- audit ------------------------------------------------------------------------
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.#db
+      .insertInto("audit_log")
+      .values({
+        at: entry.at,
+        actor: entry.actor,
+        action: entry.action,
+        target: entry.target,
+        details: JSON.stringify(entry.details),
+      })
+      .execute();
+  }
+
+  /** Newest first (by insertion order). */
+  async listAudit(limit: number): Promise<AuditEntry[]> {
+    const rows = await this.#db
+      .selectFrom("audit_log")
+      .select(["at", "actor", "action", "target", "details"])
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map(decodeAudit);
+  }
+
+  async #count(table: "virtual_keys" | "admin_tokens"): Promise<number> {
+    const row = await this.#db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<DbInt>().as("n"))
+      .executeTakeFirstOrThrow();
+    return toInt(row.n);
+  }
+}

@@ -1,0 +1,63 @@
+/** The embedded backend (DESIGN §6): better-sqlite3 in WAL mode behind the Kysely query layer. */
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import { KyselyStorage, type OwnedChangeSignal } from "./kysely-storage.js";
+import type { Storage } from "./ports.js";
+import type { Database } from "./schema.js";
+
+function isInMemory(path: string): boolean {
+  return path === ":memory:" || path === "";
+}
+
+/**
+ * `PRAGMA data_version` changes whenever ANOTHER connection (another process such as
+ * the CLI) commits to the file; this connection's own commits leave it unchanged.
+ * One prepared statement, one synchronous step: cheap enough for the hot path.
+ */
+function dataVersionSignal(raw: BetterSqlite3.Database): OwnedChangeSignal {
+  const stmt = raw.prepare("PRAGMA data_version").pluck().safeIntegers(false);
+  let last = 0;
+  return {
+    version(): number {
+      if (!raw.open) return last;
+      const value: unknown = stmt.get();
+      if (typeof value === "number") last = value;
+      return last;
+    },
+    async announce(): Promise<void> {
+      // Other connections see our commits through their own data_version.
+    },
+  };
+}
+
+/**
+ * Opens (creating if needed) the SQLite database at `path`. The parent directory is
+ * created (mode 0700) and the database file is made 0600. Does not migrate; see
+ * ./open.ts. `:memory:` gives a private in-memory database.
+ */
+export async function openSqliteStorage(path: string): Promise<Storage> {
+  if (!isInMemory(path)) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Create the file ourselves so it never exists with a wider mode; SQLite gives the
+    // -wal and -shm files the database file's permissions.
+    closeSync(openSync(path, "a", 0o600));
+    chmodSync(path, 0o600);
+  }
+  const raw = new BetterSqlite3(path);
+  try {
+    // Integers come back as bigint so 64-bit money sums stay exact; ./codec.ts narrows.
+    raw.defaultSafeIntegers(true);
+    raw.pragma("journal_mode = WAL");
+    raw.pragma("busy_timeout = 5000");
+    raw.pragma("synchronous = NORMAL");
+    raw.pragma("foreign_keys = ON");
+    const signal = dataVersionSignal(raw);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    return new KyselyStorage(db, "sqlite", signal);
+  } catch (err) {
+    raw.close();
+    throw err;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Starts a real relay on 127.0.0.1 for tests: SQLite in a temp directory, scripted
+ * simulators as upstreams, a fresh virtual key. Built from a RelayConfig object so
+ * tests do not depend on the environment.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RelayConfig, ResolvedProvider, TransportConfig } from "../../src/config/types.js";
+import { createRelay, type Relay } from "../../src/main.js";
+import { createLogger } from "../../src/observability/logger.js";
+import type { ModelPrice } from "../../src/upstreams/descriptor.js";
+import { PROVIDERS } from "../../src/upstreams/providers/index.js";
+import { startSimulator } from "../../src/upstreams/simulator/server.js";
+import type { Simulator, SimulatorScript } from "../../src/upstreams/simulator/types.js";
+
+export interface TestUpstreamOptions {
+  id: string;
+  models?: string[];
+  script?: SimulatorScript;
+  prices?: ModelPrice[];
+  currency?: "USD" | "CNY";
+  apiKey?: string;
+  jurisdiction?: string;
+}
+
+export interface TestUpstream {
+  simulator: Simulator;
+  provider: ResolvedProvider;
+}
+
+export async function startTestUpstream(options: TestUpstreamOptions): Promise<TestUpstream> {
+  const simulator = await startSimulator({ script: options.script, apiKey: options.apiKey });
+  const descriptor = PROVIDERS.get("openai-compatible");
+  if (!descriptor) throw new Error("openai-compatible descriptor missing");
+  const prices = options.prices ?? [
+    { model: "sim-model", inputPerMTok: "2.50", cachedInputPerMTok: "1.25", outputPerMTok: "10" },
+  ];
+  const { Secret } = await import("../../src/config/secret.js");
+  const provider: ResolvedProvider = {
+    id: options.id,
+    descriptor,
+    region: descriptor.defaultRegion,
+    baseUrl: new URL(simulator.url),
+    jurisdiction: options.jurisdiction ?? "LOCAL",
+    apiKey: options.apiKey === undefined ? null : new Secret(options.apiKey),
+    models: options.models ?? ["sim-model"],
+    prices: new Map(prices.map((p) => [p.model, p])),
+    currency: options.currency ?? "USD",
+    allowPrivate: true,
+  };
+  return { simulator, provider };
+}
+
+export interface TestRelay {
+  relay: Relay;
+  baseUrl: string;
+  key: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface TestRelayOptions {
+  providers: ResolvedProvider[];
+  routes?: RelayConfig["routes"];
+  transport?: Partial<TransportConfig>;
+  bodyLimitBytes?: number;
+  keyModels?: string[];
+}
+
+export function testConfig(dataDir: string, options: TestRelayOptions): RelayConfig {
+  return {
+    source: null,
+    server: {
+      host: "127.0.0.1",
+      port: 0,
+      bodyLimitBytes: options.bodyLimitBytes ?? 32 * 1024 * 1024,
+      trustedProxies: [],
+    },
+    storage: { driver: "sqlite", path: join(dataDir, "overt.db") },
+    dataDir,
+    security: { allowPrivateUpstreams: true, keyPepper: null, setupToken: null },
+    transport: {
+      connectTimeoutMs: 2_000,
+      headersTimeoutMs: 5_000,
+      idleTimeoutMs: 5_000,
+      maxResponseBytes: 10 * 1024 * 1024,
+      maxAttempts: 3,
+      ...options.transport,
+    },
+    providers: options.providers,
+    routes: options.routes ?? {},
+    homeJurisdiction: null,
+    simulator: false,
+    log: { level: "silent" },
+  };
+}
+
+export async function startTestRelay(options: TestRelayOptions): Promise<TestRelay> {
+  const dataDir = mkdtempSync(join(tmpdir(), "overt-test-"));
+  const config = testConfig(dataDir, options);
+  const relay = await createRelay(config, { logger: createLogger("silent") });
+  const baseUrl = await relay.app.listen({ host: "127.0.0.1", port: 0 });
+  const created = await relay.keys.create({
+    name: "test",
+    models: options.keyModels ?? ["*"],
+    expiresAt: null,
+    actor: "test",
+  });
+  return {
+    relay,
+    baseUrl,
+    key: created.key,
+    dataDir,
+    async close() {
+      await relay.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Waits until the ledger has written `count` records (it batches off the hot path). */
+export async function usageRecords(relay: Relay, count: number) {
+  for (let i = 0; i < 100; i++) {
+    await relay.ledger.flush();
+    const rows = await relay.storage.listUsage({ since: 0 }, 1000);
+    if (rows.length >= count) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return relay.storage.listUsage({ since: 0 }, 1000);
+}
