@@ -24,7 +24,14 @@ function toBase62(value: bigint, width: number): string {
 }
 
 function checksum(prefix: TokenPrefix, body: string): string {
-  return toBase62(BigInt(crc32(`${prefix}_${body}`)), CHECKSUM_LENGTH);
+  // CRC-32 fits a double exactly: plain number arithmetic, no BigInt on the hot path.
+  let rest = crc32(`${prefix}_${body}`);
+  let out = "";
+  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
+    out = ALPHABET[rest % 62] + out;
+    rest = Math.floor(rest / 62);
+  }
+  return out;
 }
 
 export function generateToken(prefix: TokenPrefix): string {

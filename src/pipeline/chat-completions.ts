@@ -139,72 +139,67 @@ export class ChatCompletionsPipeline {
     const upstream = buildChatRequest(provider, upstreamModel, body, state.stream);
     state.upstreamBody = upstream.body;
 
-    const controller = new AbortController();
-    const onGone = () => controller.abort();
-    exchange.clientGone.addEventListener("abort", onGone, { once: true });
+    // The client's own disconnect signal aborts the upstream request (catalogue C6, C7);
+    // the relay's own early exits destroy the response body instead.
+    let response: Dispatcher.ResponseData;
     try {
-      let response: Dispatcher.ResponseData;
+      response = await this.#deps.dispatcherFor(provider).request({
+        origin: upstream.origin,
+        path: upstream.path,
+        method: "POST",
+        headers: upstream.headers,
+        body: upstream.body,
+        signal: exchange.clientGone,
+      });
+    } catch (error) {
+      if (exchange.clientGone.aborted) throw new ClientGoneError();
+      const kind = transportFailureKind(error);
+      return {
+        error: transportError(error, provider.id, this.#deps.transport),
+        retryable: true,
+        retrySame: kind !== "timeout",
+      };
+    }
+    if (response.statusCode !== 200) {
+      let text = "";
       try {
-        response = await this.#deps.dispatcherFor(provider).request({
-          origin: upstream.origin,
-          path: upstream.path,
-          method: "POST",
-          headers: upstream.headers,
-          body: upstream.body,
-          signal: controller.signal,
-        });
-      } catch (error) {
-        if (exchange.clientGone.aborted) throw new ClientGoneError();
-        const kind = transportFailureKind(error);
-        return {
-          error: transportError(error, provider.id, this.#deps.transport),
-          retryable: true,
-          retrySame: kind !== "timeout",
-        };
+        text = (await readCapped(response.body, ERROR_BODY_LIMIT)).toString("utf8");
+      } catch {
+        text = "";
       }
-      if (response.statusCode !== 200) {
-        let text = "";
-        try {
-          text = (await readCapped(response.body, ERROR_BODY_LIMIT)).toString("utf8");
-        } catch {
-          text = "";
-        }
-        const retryAfter = response.headers["retry-after"];
-        return mapUpstreamStatus(
-          provider,
-          response.statusCode,
-          Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
-          text,
-        );
-      }
-      const headers = { "overt-served-by": `${provider.id}/${upstreamModel}` };
-      if (state.stream) {
-        return await relaySse(exchange, response, provider, state, headers, {
-          clientWantsUsage: body.stream_options?.include_usage === true,
-          transport: this.#deps.transport,
-          errors: openAiErrors,
-        });
-      }
-      try {
-        return await relayJson(
-          exchange,
-          response,
-          provider,
-          state,
-          headers,
-          this.#deps.transport.maxResponseBytes,
-        );
-      } catch (error) {
-        if (exchange.clientGone.aborted) throw new ClientGoneError();
-        if (isOvertError(error)) throw error;
-        return {
-          error: transportError(error, provider.id, this.#deps.transport),
-          retryable: false,
-          retrySame: false,
-        };
-      }
-    } finally {
-      exchange.clientGone.removeEventListener("abort", onGone);
+      const retryAfter = response.headers["retry-after"];
+      return mapUpstreamStatus(
+        provider,
+        response.statusCode,
+        Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        text,
+      );
+    }
+    const headers = { "overt-served-by": `${provider.id}/${upstreamModel}` };
+    if (state.stream) {
+      return await relaySse(exchange, response, provider, state, headers, {
+        clientWantsUsage: body.stream_options?.include_usage === true,
+        transport: this.#deps.transport,
+        errors: openAiErrors,
+      });
+    }
+    try {
+      return await relayJson(
+        exchange,
+        response,
+        provider,
+        state,
+        headers,
+        this.#deps.transport.maxResponseBytes,
+      );
+    } catch (error) {
+      if (exchange.clientGone.aborted) throw new ClientGoneError();
+      if (isOvertError(error)) throw error;
+      return {
+        error: transportError(error, provider.id, this.#deps.transport),
+        retryable: false,
+        retrySame: false,
+      };
     }
   }
 

@@ -11,7 +11,7 @@ import { normaliseOpenAiUsage } from "../accounting/openai-usage.js";
 import type { ResolvedProvider, TransportConfig } from "../config/types.js";
 import { OvertError } from "../errors/overt-error.js";
 import type { ErrorDialect } from "../protocols/dialect.js";
-import { readSseEvents } from "../transport/sse-reader.js";
+import { type EventSourceMessage, SseDecoder } from "../transport/sse-reader.js";
 import { transportError, transportFailureKind } from "../transport/transport-errors.js";
 import { describeStreamError, type UpstreamFailure } from "../upstreams/openai/adapter.js";
 import type { RequestState } from "./attempt-state.js";
@@ -75,52 +75,81 @@ export async function relaySse(
   const sink = exchange.startStream(headers);
   state.httpStatus = 200;
   state.status = "partial";
-  const fail = async (error: OvertError) => {
-    state.errorCode = error.code;
-    if (!exchange.clientGone.aborted)
-      await sink.write(options.errors.renderStreamError(error, state.requestId));
-  };
-  try {
-    for await (const event of readSseEvents(response.body)) {
-      if (event.event !== undefined && event.event !== "message" && event.event !== "error") continue;
-      if (event.data === "[DONE]") {
-        state.status = "ok";
-        await sink.write("data: [DONE]\n\n");
-        break;
-      }
-      let chunk: ChunkView;
-      try {
-        chunk = JSON.parse(event.data) as ChunkView;
-        if (typeof chunk !== "object" || chunk === null) throw new Error("not an object");
-      } catch {
-        await fail(new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: provider.id }));
-        return null;
-      }
-      if (chunk.error !== undefined || event.event === "error") {
-        const detail = describeStreamError(provider, chunk.error ?? chunk);
-        await fail(new OvertError("OVT_ERR_UPSTREAM_STREAM_ERROR", { provider: provider.id, detail }));
-        return null;
-      }
-      const usage = chunk.usage ?? choiceUsage(chunk);
-      if (usage !== undefined && usage !== null) {
-        state.usage = normaliseOpenAiUsage(usage) ?? state.usage;
-        const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
-        if (usageOnly && !options.clientWantsUsage) continue;
-      }
-      deltaText(chunk, state.deliveredText);
-      if (state.firstByteAt === null) state.firstByteAt = performance.now();
-      const line = event.data.includes("\n") ? JSON.stringify(chunk) : event.data;
-      await sink.write(`data: ${line}\n\n`);
+  const decoder = new SseDecoder();
+  let failure: OvertError | null = null;
+  let done = false;
+  let out = "";
+
+  /** Handles one event synchronously, appending to `out`; returns false when the stream must stop. */
+  const handle = (event: EventSourceMessage): boolean => {
+    if (event.event !== undefined && event.event !== "message" && event.event !== "error") return true;
+    if (event.data === "[DONE]") {
+      state.status = "ok";
+      done = true;
+      out += "data: [DONE]\n\n";
+      return false;
     }
-    if (state.status !== "ok")
-      await fail(new OvertError("OVT_ERR_UPSTREAM_DISCONNECTED", { provider: provider.id }));
+    let chunk: ChunkView;
+    try {
+      chunk = JSON.parse(event.data) as ChunkView;
+      if (typeof chunk !== "object" || chunk === null) throw new Error("not an object");
+    } catch {
+      failure = new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: provider.id });
+      return false;
+    }
+    if (chunk.error !== undefined || event.event === "error") {
+      const detail = describeStreamError(provider, chunk.error ?? chunk);
+      failure = new OvertError("OVT_ERR_UPSTREAM_STREAM_ERROR", { provider: provider.id, detail });
+      return false;
+    }
+    const usage = chunk.usage ?? choiceUsage(chunk);
+    if (usage !== undefined && usage !== null) {
+      state.usage = normaliseOpenAiUsage(usage) ?? state.usage;
+      const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
+      if (usageOnly && !options.clientWantsUsage) return true;
+    }
+    deltaText(chunk, state.deliveredText);
+    if (state.firstByteAt === null) state.firstByteAt = performance.now();
+    out += `data: ${event.data.includes("\n") ? JSON.stringify(chunk) : event.data}\n\n`;
+    return true;
+  };
+  const handleAll = (events: EventSourceMessage[]): boolean => {
+    for (const event of events) if (!handle(event)) return false;
+    return true;
+  };
+
+  try {
+    let open = true;
+    for await (const bytes of response.body as AsyncIterable<Uint8Array>) {
+      open = handleAll(decoder.push(bytes));
+      if (out.length > 0) {
+        await sink.write(out);
+        out = "";
+      }
+      if (!open) break;
+    }
+    if (open) {
+      handleAll(decoder.end());
+      if (!done && failure === null) {
+        failure = new OvertError("OVT_ERR_UPSTREAM_DISCONNECTED", { provider: provider.id });
+      }
+    }
   } catch (error) {
     if (exchange.clientGone.aborted || transportFailureKind(error) === "aborted") {
       state.errorCode = "client_disconnected";
     } else {
-      await fail(transportError(error, provider.id, options.transport));
+      failure = transportError(error, provider.id, options.transport);
     }
+  }
+  try {
+    if (failure !== null) {
+      const error: OvertError = failure;
+      state.errorCode = error.code;
+      out += options.errors.renderStreamError(error, state.requestId);
+    }
+    if (out.length > 0 && !exchange.clientGone.aborted) await sink.write(out);
   } finally {
+    if (!response.body.destroyed) response.body.destroy();
     sink.end();
   }
   return null;

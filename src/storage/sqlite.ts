@@ -3,9 +3,13 @@ import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
+import { encodeUsage } from "./codec.js";
 import { KyselyStorage, type OwnedChangeSignal } from "./kysely-storage.js";
-import type { Storage } from "./ports.js";
+import type { Storage, UsageRecord } from "./ports.js";
 import type { Database } from "./schema.js";
+
+/** Longest time a change committed by another process (e.g. `overt keys revoke`) can go unseen. */
+export const CHANGE_STALENESS_MS = 20;
 
 function isInMemory(path: string): boolean {
   return path === ":memory:" || path === "";
@@ -16,12 +20,18 @@ function isInMemory(path: string): boolean {
  * the CLI) commits to the file; this connection's own commits leave it unchanged.
  * One prepared statement, one synchronous step: cheap enough for the hot path.
  */
-function dataVersionSignal(raw: BetterSqlite3.Database): OwnedChangeSignal {
+function dataVersionSignal(raw: BetterSqlite3.Database, maxStalenessMs: number): OwnedChangeSignal {
   const stmt = raw.prepare("PRAGMA data_version").pluck().safeIntegers(false);
   let last = 0;
+  let readAt = Number.NEGATIVE_INFINITY;
   return {
     version(): number {
       if (!raw.open) return last;
+      // The pragma costs a few µs; under load it is read at most once per `maxStalenessMs`,
+      // which bounds how long another process's change (a CLI revocation) can go unseen.
+      const now = performance.now();
+      if (now - readAt < maxStalenessMs) return last;
+      readAt = now;
       const value: unknown = stmt.get();
       if (typeof value === "number") last = value;
       return last;
@@ -53,11 +63,42 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     raw.pragma("busy_timeout = 5000");
     raw.pragma("synchronous = NORMAL");
     raw.pragma("foreign_keys = ON");
-    const signal = dataVersionSignal(raw);
+    const signal = dataVersionSignal(raw, CHANGE_STALENESS_MS);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-    return new KyselyStorage(db, "sqlite", signal);
+    return new SqliteStorage(db, raw, signal);
   } catch (err) {
     raw.close();
     throw err;
+  }
+}
+
+/**
+ * The SQLite backend. Everything goes through the shared Kysely layer except the
+ * usage-ledger insert, the one write on the request path: there a cached prepared
+ * statement run once per row inside one transaction costs a fraction of compiling
+ * and preparing a fresh multi-row INSERT per batch (measured in bench/: the Kysely
+ * path was ~12% of the relay's CPU under load). Same columns, same conflict rule.
+ */
+class SqliteStorage extends KyselyStorage {
+  readonly #raw: BetterSqlite3.Database;
+  #insert: ((rows: readonly UsageRecord[]) => void) | null = null;
+
+  constructor(db: Kysely<Database>, raw: BetterSqlite3.Database, signal: OwnedChangeSignal) {
+    super(db, "sqlite", signal);
+    this.#raw = raw;
+  }
+
+  override async insertUsage(records: readonly UsageRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    if (this.#insert === null) {
+      const columns = Object.keys(encodeUsage(records[0] as UsageRecord));
+      const statement = this.#raw.prepare(
+        `INSERT INTO usage_records (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")}) ON CONFLICT (request_id) DO NOTHING`,
+      );
+      this.#insert = this.#raw.transaction((rows: readonly UsageRecord[]) => {
+        for (const row of rows) statement.run(encodeUsage(row));
+      });
+    }
+    this.#insert(records);
   }
 }

@@ -26,13 +26,17 @@ const BLOCKED_V4: Array<[string, number, string]> = [
 const BLOCKED_V6: Array<[string, number, string]> = [
   ["::", 128, "unspecified"],
   ["::1", 128, "loopback"],
+  ["::", 96, "IPv4-compatible (deprecated; [::127.0.0.1] parses to [::7f00:1])"],
+  ["::ffff:0:0:0", 96, "IPv4-translated (SIIT)"],
   ["64:ff9b::", 96, "NAT64"],
   ["64:ff9b:1::", 48, "NAT64"],
   ["100::", 64, "discard"],
+  ["2001::", 32, "Teredo (embeds IPv4 addresses)"],
   ["2001:db8::", 32, "documentation"],
   ["2002::", 16, "6to4"],
   ["fc00::", 7, "unique-local (includes fd00:ec2::254 metadata)"],
   ["fe80::", 10, "link-local"],
+  ["fec0::", 10, "site-local (deprecated)"],
   ["ff00::", 8, "multicast"],
 ];
 

@@ -1,20 +1,31 @@
 /**
- * Reads server-sent events from an upstream byte stream (https://html.spec.whatwg.org/multipage/server-sent-events.html).
- * Bytes are decoded with one streaming TextDecoder so a UTF-8 character split
- * across chunks survives (catalogue C2); eventsource-parser handles CRLF, comments
- * and partial lines (C3).
+ * Decodes server-sent events from upstream bytes (https://html.spec.whatwg.org/multipage/server-sent-events.html).
+ * One streaming TextDecoder keeps a UTF-8 character split across chunks intact
+ * (catalogue C2); eventsource-parser handles CRLF, comments and partial lines (C3).
+ * Events come back per network chunk, so a caller handles a chunk's events
+ * synchronously and writes once — no promise per event.
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 
-export async function* readSseEvents(body: AsyncIterable<Uint8Array>): AsyncGenerator<EventSourceMessage> {
-  const decoder = new TextDecoder("utf-8");
-  const pending: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => pending.push(event) });
-  for await (const chunk of body) {
-    parser.feed(decoder.decode(chunk, { stream: true }));
-    while (pending.length > 0) yield pending.shift() as EventSourceMessage;
+export type { EventSourceMessage };
+
+export class SseDecoder {
+  readonly #decoder = new TextDecoder("utf-8");
+  readonly #pending: EventSourceMessage[] = [];
+  readonly #parser = createParser({ onEvent: (event) => this.#pending.push(event) });
+
+  /** Feeds one chunk; returns the events it completed (the array is reused: consume it before the next call). */
+  push(chunk: Uint8Array): EventSourceMessage[] {
+    this.#pending.length = 0;
+    this.#parser.feed(this.#decoder.decode(chunk, { stream: true }));
+    return this.#pending;
   }
-  const tail = decoder.decode();
-  if (tail.length > 0) parser.feed(tail);
-  while (pending.length > 0) yield pending.shift() as EventSourceMessage;
+
+  /** Flushes the decoder at end of input; returns any event that completes. */
+  end(): EventSourceMessage[] {
+    this.#pending.length = 0;
+    const tail = this.#decoder.decode();
+    if (tail.length > 0) this.#parser.feed(tail);
+    return this.#pending;
+  }
 }

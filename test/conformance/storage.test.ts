@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { KyselyStorage } from "../../src/storage/kysely-storage.js";
 import type { Storage } from "../../src/storage/ports.js";
-import { openSqliteStorage } from "../../src/storage/sqlite.js";
+import { CHANGE_STALENESS_MS, openSqliteStorage } from "../../src/storage/sqlite.js";
 import { postgresTestTarget } from "../helpers/postgres.js";
 import {
   type Backend,
@@ -302,10 +302,12 @@ function conformance(dialect: "sqlite" | "postgres", makeBackend: () => Promise<
   });
 
   if (dialect === "sqlite") {
-    it("bumps version() when another connection commits", async () => {
+    it("bumps version() when another connection commits, within the staleness bound", async () => {
       const v0 = s.changes.version();
+      await new Promise((resolve) => setTimeout(resolve, CHANGE_STALENESS_MS + 5));
       assert.equal(s.changes.version(), v0, "stable without changes");
       await other.setSetting(uid("changed"), "x");
+      await new Promise((resolve) => setTimeout(resolve, CHANGE_STALENESS_MS + 5));
       assert.notEqual(s.changes.version(), v0);
       await s.changes.announce(); // no-op, must not throw
     });

@@ -41,6 +41,12 @@ const INTERNAL_URLS = [
   "http://[::ffff:a9fe:a9fe]/",
   "http://[64:ff9b::a9fe:a9fe]/",
   "http://127。0。0。1/",
+  // IPv6 forms that embed an IPv4 address or are not globally routable (address-policy extension).
+  "http://[::127.0.0.1]/",
+  "http://[::a9fe:a9fe]/",
+  "http://[::ffff:0:7f00:1]/",
+  "http://[2001::1]/",
+  "http://[fec0::1]/",
 ];
 
 const TIMEOUTS = { connectTimeoutMs: 1_000, headersTimeoutMs: 2_000, bodyTimeoutMs: 2_000 };

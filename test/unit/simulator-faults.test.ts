@@ -212,7 +212,7 @@ describe("simulator scripted faults", () => {
     const text = "中文字符测试：你好，世界。data: x";
     next = () => ({ kind: "respond", text });
     const normal = await rawExchange(chatBody(true));
-    next = () => ({ kind: "trickle", text, delayMs: 2 });
+    next = () => ({ kind: "trickle", text, delayMs: 0 });
     const trickled = await rawExchange(chatBody(true));
     assert.equal(trickled.ended, "end");
     const whole = Buffer.concat(trickled.chunks);

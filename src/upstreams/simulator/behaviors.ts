@@ -95,6 +95,7 @@ export async function runBehavior(ex: Exchange, behavior: Behavior, chat: ChatCo
       const step = Math.max(1, behavior.bytesPerWrite ?? 1);
       for (let offset = 0; offset < bytes.length; offset += step) {
         if (offset > 0 && !(await pause(ex.res, behavior.delayMs ?? 1))) return;
+        if (offset > 0 && behavior.delayMs === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (!(await write(ex.res, bytes.subarray(offset, offset + step)))) return;
       }
       return finish(ex);

@@ -38,6 +38,16 @@ export function incorrectKeyError(presented: string): OpenAIErrorObject {
   };
 }
 
+export function invalidJsonError(): OpenAIErrorObject {
+  return {
+    message:
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
+    type: "invalid_request_error",
+    param: null,
+    code: null,
+  };
+}
+
 export function invalidUrlError(method: string, path: string): OpenAIErrorObject {
   return {
     message: `Invalid URL (${method} ${path})`,

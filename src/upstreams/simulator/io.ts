@@ -3,7 +3,6 @@
  * stop as soon as the client is gone, abortable sleeps, and the response
  * headers a real OpenAI endpoint sends.
  */
-import { once } from "node:events";
 import type { ServerResponse } from "node:http";
 import { SIMULATOR_ORG_ID } from "./errors.js";
 import { randomId } from "./generate.js";
@@ -26,20 +25,36 @@ export function closed(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => res.once("close", () => resolve()));
 }
 
+/** Resolves on the first of `events` from `emitter`, removing every listener it added. */
+function firstOf(emitter: NodeJS.EventEmitter, events: readonly string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of events) emitter.off(event, done);
+      resolve();
+    };
+    for (const event of events) emitter.on(event, done);
+  });
+}
+
 /** Waits `ms`, or less if the client goes away first. Resolves true if the client is still there. */
 export async function pause(res: ServerResponse, ms: number): Promise<boolean> {
-  if (ms > 0 && !isGone(res)) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), closed(res)]);
-    clearTimeout(timer);
-  }
+  if (ms <= 0 || isGone(res)) return !isGone(res);
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      res.off("close", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    res.on("close", done);
+  });
   return !isGone(res);
 }
 
 /** Writes a chunk, waiting for drain when the socket buffer is full. Resolves false if the client is gone. */
 export async function write(res: ServerResponse, chunk: string | Buffer): Promise<boolean> {
   if (isGone(res)) return false;
-  if (!res.write(chunk)) await Promise.race([once(res, "drain"), closed(res)]);
+  if (!res.write(chunk)) await firstOf(res, ["drain", "close"]);
   return !isGone(res);
 }
 
@@ -55,7 +70,10 @@ export function finish(ex: Exchange, chunk?: string | Buffer): void {
 export async function cutAfterFlush(ex: Exchange): Promise<void> {
   const socket = ex.res.socket;
   if (socket === null || socket.destroyed) return;
-  if (socket.writableLength > 0) await Promise.race([once(socket, "drain"), closed(ex.res)]);
+  // 'drain' only fires after a refused write, so poll the kernel hand-off instead (bounded).
+  for (let waited = 0; socket.writableLength > 0 && !socket.destroyed && waited < 2_000; waited += 2) {
+    await new Promise<void>((resolve) => setTimeout(resolve, 2));
+  }
   await new Promise<void>((resolve) => setTimeout(resolve, 5));
   ex.hit.finishedAt = Date.now();
   ex.cut();

@@ -8,7 +8,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { type ChatContext, isBehavior, runBehavior } from "./behaviors.js";
 import { answerChat } from "./chat.js";
-import { errorEnvelope, incorrectKeyError, invalidUrlError, missingKeyError } from "./errors.js";
+import {
+  errorEnvelope,
+  incorrectKeyError,
+  invalidJsonError,
+  invalidUrlError,
+  missingKeyError,
+} from "./errors.js";
 import { type Exchange, isGone, sendJson } from "./io.js";
 import { modelObject, modelsList } from "./models.js";
 import { parseChatRequest } from "./request.js";
@@ -62,16 +68,7 @@ async function route(
   const isChat = hit.method === "POST" && pathname === "/v1/chat/completions";
   let chat: ChatContext = null;
   if (isChat) {
-    chat =
-      hit.body === undefined && hit.rawBody !== ""
-        ? {
-            message:
-              "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)",
-            type: "invalid_request_error",
-            param: null,
-            code: null,
-          }
-        : parseChatRequest(hit.body);
+    chat = hit.body === undefined && hit.rawBody !== "" ? invalidJsonError() : parseChatRequest(hit.body);
   }
 
   const behavior = script?.({ body: hit.body, headers: hit.headers, path: hit.path, hitIndex: hit.index });
