@@ -2,7 +2,6 @@
  * Composition root (DESIGN §3): the only place that picks concrete backends and
  * wires the stages together. Used by `overt serve`, the CLI and the tests.
  */
-import type { FastifyInstance } from "fastify";
 import type { Dispatcher } from "undici";
 import { UsageLedger } from "./accounting/ledger.js";
 import { AdminAuth } from "./admin/auth.js";
@@ -12,7 +11,7 @@ import { DEFAULT_TENANT, KeyService } from "./governance/keys.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { ChatCompletionsPipeline } from "./pipeline/chat-completions.js";
 import { buildCatalogue, type ModelCatalogue } from "./routing/catalogue.js";
-import { buildServer } from "./server/app.js";
+import { buildServer, type RelayApp } from "./server/app.js";
 import { openStorage } from "./storage/open.js";
 import type { Storage } from "./storage/ports.js";
 import { createUpstreamDispatcher } from "./transport/egress.js";
@@ -22,7 +21,7 @@ import type { Simulator } from "./upstreams/simulator/types.js";
 
 export interface Relay {
   config: RelayConfig;
-  app: FastifyInstance;
+  app: RelayApp;
   storage: Storage;
   keys: KeyService;
   adminAuth: AdminAuth;
@@ -85,8 +84,11 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
   };
 
   const ledger = new UsageLedger(storage, {
-    onError: (error, lost) =>
-      log.error({ lost, err: String((error as Error)?.name ?? error) }, "usage batch could not be written"),
+    onError: (error, waiting) =>
+      log.error(
+        { waiting, err: String((error as Error)?.name ?? error) },
+        "usage batch could not be written; will retry",
+      ),
   });
   const chat = new ChatCompletionsPipeline({
     keys,
@@ -103,6 +105,14 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     keys,
     catalogue,
     admin: { auth: adminAuth, keys, usage: storage, audit: storage },
+    onInternalError: (requestId, error) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      const name = error instanceof Error ? error.name : typeof error;
+      log.error(
+        { requestId, err: `${name}${typeof code === "string" ? `(${code})` : ""}` },
+        "internal error",
+      );
+    },
   });
 
   let closed = false;
@@ -120,7 +130,16 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
+      // Stop accepting; let in-flight requests finish; close keep-alive sockets as they go idle
+      // (a client's idle keep-alive connection must not hold shutdown for the keep-alive timeout).
+      const idleCloser = setInterval(() => app.server.closeIdleConnections(), 50);
+      const deadline = setTimeout(() => app.server.closeAllConnections(), 10_000);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(idleCloser);
+        clearTimeout(deadline);
+      }
       await ledger.close();
       await Promise.all([...dispatchers.values()].map((d) => d.close()));
       await simulator?.close();

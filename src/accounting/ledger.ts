@@ -1,8 +1,10 @@
 /**
  * The usage ledger writer: records are queued and written in batches off the hot
  * path (DESIGN §6), flushed every `intervalMs`, when `batchSize` records wait, and
- * on shutdown. The queue is bounded; when storage stalls past the bound, callers
- * wait (back-pressure) instead of records being dropped.
+ * on shutdown. A batch that cannot be written goes back to the head of the queue
+ * and is retried on the next flush: records are never dropped while the process
+ * lives. `onError` reports every failed write with the number of records waiting,
+ * so an operator sees a stalled database long before memory matters.
  */
 import type { UsageRecord, UsageStore } from "../storage/ports.js";
 
@@ -10,14 +12,15 @@ export interface LedgerOptions {
   batchSize?: number;
   intervalMs?: number;
   maxQueued?: number;
-  onError?: (error: unknown, lost: number) => void;
+  /** Called when a write fails; `waiting` is the number of records queued for the next try. */
+  onError?: (error: unknown, waiting: number) => void;
 }
 
 export class UsageLedger {
   readonly #store: UsageStore;
   readonly #batchSize: number;
   readonly #maxQueued: number;
-  readonly #onError: (error: unknown, lost: number) => void;
+  readonly #onError: (error: unknown, waiting: number) => void;
   #queue: UsageRecord[] = [];
   #flushing: Promise<void> | null = null;
   readonly #timer: NodeJS.Timeout;
@@ -39,7 +42,7 @@ export class UsageLedger {
     }
     this.#queue.push(record);
     if (this.#queue.length >= this.#maxQueued) await this.flush();
-    else if (this.#queue.length >= this.#batchSize) void this.flush();
+    else if (this.#queue.length >= this.#batchSize && this.#flushing === null) void this.flush();
   }
 
   /** Writes everything queued so far; concurrent callers share one write. */
@@ -57,23 +60,27 @@ export class UsageLedger {
   }
 
   async #write(batch: UsageRecord[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#store.insertUsage(batch);
-        return;
-      } catch (error) {
-        if (attempt >= 5) {
-          this.#onError(error, batch.length);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
+    try {
+      await this.#store.insertUsage(batch);
+    } catch (error) {
+      this.#queue = batch.concat(this.#queue);
+      this.#onError(error, this.#queue.length);
     }
   }
 
+  /** Flushes what is queued, retrying a failing store a few times before giving up on shutdown. */
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
-    await this.flush();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await this.flush();
+      if (this.#queue.length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
+
+  /** Records waiting to be written. */
+  get pending(): number {
+    return this.#queue.length;
   }
 }

@@ -58,6 +58,13 @@ export function expiryFrom(
   expiresAt: string | undefined,
   now: number,
 ): number | null {
+  if (expiresIn !== undefined && expiresAt !== undefined) {
+    throw new OvertError(
+      "OVT_ERR_REQ_INVALID_FIELD",
+      { detail: "send expires_in or expires_at, not both" },
+      { param: "expires_in" },
+    );
+  }
   if (expiresIn !== undefined) {
     const ms = parseDuration(expiresIn);
     if (ms === null)

@@ -19,7 +19,7 @@ export function startBanner(
   relay: Relay,
   baseUrl: string,
   setupToken: string | null,
-  firstKey: { key: string; model: string } | null,
+  firstKey: { key: string; model: string | null } | null,
 ): string {
   const lines: string[] = [`Overt listening on ${baseUrl}`];
   const storage = relay.config.storage;
@@ -43,14 +43,14 @@ export function startBanner(
     );
   }
   if (firstKey !== null) {
-    lines.push(
-      "",
-      "First virtual key (shown once; only its digest is stored):",
-      `  ${firstKey.key}`,
-      "",
-      "Try it:",
-      curlExample(baseUrl, firstKey.key, firstKey.model),
-    );
+    lines.push("", "First virtual key (shown once; only its digest is stored):", `  ${firstKey.key}`, "");
+    if (firstKey.model === null) {
+      lines.push(
+        "No model is routed yet: list the provider's models (providers.<id>.models or <PREFIX>_MODELS), then try it.",
+      );
+    } else {
+      lines.push("Try it:", curlExample(baseUrl, firstKey.key, firstKey.model));
+    }
   }
   return `${lines.join("\n")}\n`;
 }

@@ -3,6 +3,7 @@ import { expiryFrom, publicKeyView } from "../admin/routes.js";
 import { isOvertError } from "../errors/overt-error.js";
 import { openCore } from "../main.js";
 import { buildCatalogue } from "../routing/catalogue.js";
+import { simulatorProvider } from "../upstreams/simulator/provider.js";
 import { fail, loadConfigOrExit } from "./load.js";
 
 interface CommonOptions {
@@ -26,7 +27,10 @@ export async function createKey(options: CreateOptions): Promise<void> {
       .map((m) => m.trim())
       .filter((m) => m.length > 0);
     const expiresAt = expiryFrom(options.expires, undefined, Date.now());
-    const catalogue = buildCatalogue(config, config.providers);
+    const providers = config.simulator
+      ? [...config.providers, simulatorProvider("http://127.0.0.1/v1")]
+      : config.providers;
+    const catalogue = buildCatalogue(config, providers);
     const unknown = models.filter((m) => m !== "*" && catalogue.resolve(m) === undefined);
     const created = await core.keys.create({
       name: options.name,
@@ -48,7 +52,7 @@ export async function createKey(options: CreateOptions): Promise<void> {
       process.stderr.write(`warning: no route serves ${unknown.join(", ")} in the current configuration\n`);
     }
   } catch (error) {
-    if (isOvertError(error)) fail(error.message);
+    if (isOvertError(error)) fail(error.message.replace("expires_in must", "--expires must"));
     throw error;
   } finally {
     await core.storage.close();
@@ -69,12 +73,15 @@ export async function listKeys(options: CommonOptions): Promise<void> {
       return;
     }
     for (const k of keys) {
+      const expired = k.expires_at !== null && Date.parse(k.expires_at) <= Date.now();
       const state =
         k.revoked_at !== null
           ? `revoked ${k.revoked_at}`
-          : k.expires_at !== null
-            ? `expires ${k.expires_at}`
-            : "active";
+          : expired
+            ? `expired ${k.expires_at}`
+            : k.expires_at !== null
+              ? `expires ${k.expires_at}`
+              : "active";
       process.stdout.write(`${k.id}  ${k.prefix}  ${k.name}  [${k.models.join(",")}]  ${state}\n`);
     }
   } finally {

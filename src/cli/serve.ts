@@ -22,8 +22,16 @@ export async function serve(options: ServeOptions): Promise<void> {
   const address = await relay.app.listen({ host: config.server.host, port: config.server.port });
   const baseUrl = address.replace("://[::1]", "://localhost");
 
-  const setupToken = await relay.adminAuth.prepareSetupToken(config.security.setupToken?.reveal() ?? null);
-  let firstKey: { key: string; model: string } | null = null;
+  const fromEnv = config.security.setupToken?.reveal() ?? null;
+  const generated = await relay.adminAuth.prepareSetupToken(fromEnv);
+  // A token the operator chose is not echoed back to the terminal (or to whatever collects stdout).
+  const setupToken =
+    generated === null
+      ? null
+      : fromEnv === null
+        ? generated
+        : "(the value of security.setupToken / OVERT_SETUP_TOKEN)";
+  let firstKey: { key: string; model: string | null } | null = null;
   if ((await relay.storage.countKeys()) === 0) {
     const created = await relay.keys.create({
       name: "default",
@@ -31,8 +39,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       expiresAt: null,
       actor: "system:first-start",
     });
-    const model = relay.catalogue.list()[0]?.publicName ?? "simulator/echo";
-    firstKey = { key: created.key, model };
+    firstKey = { key: created.key, model: relay.catalogue.list()[0]?.publicName ?? null };
   }
   process.stdout.write(startBanner(relay, baseUrl, setupToken, firstKey));
 

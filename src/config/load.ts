@@ -131,7 +131,7 @@ async function readYaml(found: Located): Promise<unknown> {
 function fromEnv<T>(env: Env, name: string, schema: z.ZodType<T>): T | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return undefined;
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.safeParse(raw, { reportInput: true });
   if (parsed.success) return parsed.data;
   throw new ConfigError(null, name, describeIssue(parsed.error.issues[0]!).detail);
 }
@@ -202,7 +202,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<RelayConfi
   let cfg: FileConfig = {};
   if (found) {
     const raw = substituteEnv(await readYaml(found), env, found.display);
-    const parsed = fileSchema.safeParse(raw);
+    const parsed = fileSchema.safeParse(raw, { reportInput: true });
     if (!parsed.success) throw issuesToError(found.display, parsed.error.issues);
     cfg = parsed.data;
   }
@@ -216,6 +216,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<RelayConfi
     cfg.security?.allowPrivateUpstreams ?? fromEnv(env, "OVERT_ALLOW_PRIVATE_UPSTREAMS", boolField) ?? false;
   const keyPepper = cfg.security?.keyPepper ?? envString(env, "OVERT_KEY_PEPPER");
   const setupToken = cfg.security?.setupToken ?? envString(env, "OVERT_SETUP_TOKEN");
+  if (setupToken !== undefined && setupToken.length < 16) {
+    // A short token is guessable, and the setup exchange refuses it anyway.
+    if (cfg.security?.setupToken !== undefined)
+      throw new ConfigError(file, "security.setupToken", "must be at least 16 characters");
+    throw new ConfigError(null, "OVERT_SETUP_TOKEN", "must be at least 16 characters");
+  }
 
   const providers = resolveProviders({ entries: cfg.providers ?? {}, file, env, allowPrivateUpstreams });
   const routes = resolveRoutes(

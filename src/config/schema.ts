@@ -127,7 +127,8 @@ export const fileSchema = z.strictObject({
     .strictObject({
       allowPrivateUpstreams: boolField.optional(),
       keyPepper: nonEmpty.optional(),
-      setupToken: nonEmpty.optional(),
+      // Shorter tokens are guessable and are refused by the setup exchange anyway.
+      setupToken: z.string().min(16, { error: "must be at least 16 characters" }).optional(),
     })
     .optional(),
   homeJurisdiction: jurisdictionField.optional(),

@@ -123,6 +123,20 @@ export const ERRORS = Object.freeze({
     "Header {header} contains characters that are not allowed.",
     "A header meant for the upstream contains CR, LF or NUL.",
   ),
+  OVT_ERR_TRANSLATE_UNSUPPORTED: def(
+    400,
+    "unsupported_by_upstream",
+    "invalid_request",
+    "{feature} cannot be translated for the upstream serving this model: {detail}",
+    "The request uses something the upstream's dialect has no equivalent for (e.g. a PDF document or a server tool sent to an OpenAI-dialect upstream); the relay refuses rather than drop it. `param` names the field.",
+  ),
+  OVT_ERR_TRANSLATE_TOOL_ARGUMENTS: def(
+    502,
+    "invalid_tool_arguments",
+    "upstream",
+    "The model's arguments for tool call {id} are not a JSON object, so they cannot be returned as tool input.",
+    "A translated non-streaming response carried tool-call arguments that do not parse as a JSON object, which the client's dialect requires.",
+  ),
   OVT_ERR_ROUTE_MODEL_NOT_FOUND: def(
     404,
     "model_not_found",
@@ -220,6 +234,13 @@ export const ERRORS = Object.freeze({
     "upstream",
     "Upstream {provider} reported an error mid-stream: {detail}",
     "Sent in-stream: the upstream emitted an error event after the stream started.",
+  ),
+  OVT_ERR_UPSTREAM_ABORTED: def(
+    502,
+    "upstream_aborted",
+    "upstream",
+    "Upstream {provider} stopped generating: {detail}",
+    "The upstream ended its output with an error finish reason (e.g. DeepSeek's insufficient_system_resource); the partial output is not passed off as complete.",
   ),
   OVT_ERR_ADMIN_UNAUTHORIZED: def(
     401,

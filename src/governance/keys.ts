@@ -6,11 +6,18 @@
  */
 import { randomUUID } from "node:crypto";
 import { OvertError } from "../errors/overt-error.js";
-import type { AuditStore, ChangeSignal, KeyStore, VirtualKeyRecord } from "../storage/ports.js";
+import type { AuditStore, ChangeSignal, KeyStore, TenantStore, VirtualKeyRecord } from "../storage/ports.js";
 import { displayPrefix, generateToken, isWellFormedToken, tokenDigest } from "./token-format.js";
 
 export const DEFAULT_TENANT = "default";
 const CACHE_LIMIT = 10_000;
+/** A cached key is re-read at least this often, even if a change notification was lost. */
+const CACHE_TTL_MS = 5_000;
+
+interface CachedKey {
+  record: VirtualKeyRecord;
+  until: number;
+}
 
 export interface CreateKeyInput {
   name: string;
@@ -26,15 +33,15 @@ export interface CreatedKey {
 }
 
 export class KeyService {
-  readonly #store: KeyStore & AuditStore;
+  readonly #store: KeyStore & AuditStore & TenantStore;
   readonly #changes: ChangeSignal;
   readonly #pepper: Buffer;
   readonly #now: () => number;
-  readonly #cache = new Map<string, VirtualKeyRecord>();
+  readonly #cache = new Map<string, CachedKey>();
   #cacheVersion = -1;
 
   constructor(
-    store: KeyStore & AuditStore,
+    store: KeyStore & AuditStore & TenantStore,
     changes: ChangeSignal,
     pepper: Buffer,
     now: () => number = Date.now,
@@ -61,10 +68,18 @@ export class KeyService {
         { param: "models" },
       );
     }
+    const tenantId = input.tenantId ?? DEFAULT_TENANT;
+    if ((await this.#store.getTenant(tenantId)) === undefined) {
+      throw new OvertError(
+        "OVT_ERR_REQ_INVALID_FIELD",
+        { detail: `tenant_id: no tenant ${tenantId.slice(0, 100)}` },
+        { param: "tenant_id" },
+      );
+    }
     const key = generateToken("ovt");
     const record: VirtualKeyRecord = {
       id: `key_${randomUUID().replaceAll("-", "").slice(0, 20)}`,
-      tenantId: input.tenantId ?? DEFAULT_TENANT,
+      tenantId,
       name,
       digest: tokenDigest(this.#pepper, key),
       prefix: displayPrefix(key),
@@ -93,15 +108,20 @@ export class KeyService {
       this.#cache.clear();
       this.#cacheVersion = version;
     }
-    let record = this.#cache.get(digest);
+    const now = this.#now();
+    const cached = this.#cache.get(digest);
+    let record = cached !== undefined && cached.until > now ? cached.record : undefined;
     if (record === undefined) {
       record = await this.#store.findKeyByDigest(digest);
-      if (record === undefined || record.revokedAt !== null) throw new OvertError("OVT_ERR_AUTH_INVALID_KEY");
+      if (record === undefined || record.revokedAt !== null) {
+        this.#cache.delete(digest);
+        throw new OvertError("OVT_ERR_AUTH_INVALID_KEY");
+      }
       if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-      this.#cache.set(digest, record);
+      this.#cache.set(digest, { record, until: now + CACHE_TTL_MS });
     }
     if (record.revokedAt !== null) throw new OvertError("OVT_ERR_AUTH_INVALID_KEY");
-    if (record.expiresAt !== null && record.expiresAt <= this.#now()) {
+    if (record.expiresAt !== null && record.expiresAt <= now) {
       throw new OvertError("OVT_ERR_AUTH_KEY_EXPIRED", {
         expiredAt: new Date(record.expiresAt).toISOString(),
       });
@@ -111,12 +131,15 @@ export class KeyService {
 
   async revoke(id: string, actor: string): Promise<boolean> {
     const at = this.#now();
-    const revoked = await this.#store.revokeKey(id, at);
-    if (revoked) {
+    let revoked = false;
+    try {
+      // revokeKey announces the change to other processes itself.
+      revoked = await this.#store.revokeKey(id, at);
+    } finally {
+      // Whatever happened after the write (a failed NOTIFY, say), this process forgets the key.
       this.#cache.clear();
-      await this.#changes.announce();
-      await this.#store.appendAudit({ at, actor, action: "key.revoke", target: id, details: {} });
     }
+    if (revoked) await this.#store.appendAudit({ at, actor, action: "key.revoke", target: id, details: {} });
     return revoked;
   }
 

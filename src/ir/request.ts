@@ -42,6 +42,12 @@ export interface ToolDefinition {
   description?: string;
   inputSchema: unknown;
   strict?: boolean;
+  cacheControl?: CacheControl;
+  /**
+   * A provider-defined tool (e.g. Anthropic's `web_search_20250305`) rather than a
+   * function: its `type` and every other field, verbatim. Absent for function tools.
+   */
+  builtin?: { type: string; fields: Record<string, unknown> };
 }
 
 export type ToolChoice =
@@ -49,6 +55,13 @@ export type ToolChoice =
   | { type: "none" }
   | { type: "required" }
   | { type: "tool"; name: string };
+
+/** Extended thinking / reasoning settings. `budgetTokens` counts toward maxOutputTokens. */
+export interface ThinkingConfig {
+  type: "enabled" | "disabled" | "adaptive";
+  budgetTokens?: number;
+  display?: "summarized" | "omitted";
+}
 
 export type ResponseFormat =
   | { type: "text" }
@@ -73,6 +86,11 @@ export interface IrRequest {
   logprobs?: boolean;
   topLogprobs?: number;
   stream: boolean;
+  thinking?: ThinkingConfig;
+  /** An opaque end-user id for the provider's abuse detection (OpenAI `user`, Anthropic `metadata.user_id`). */
+  user?: string;
+  /** The client dialect the request was decoded from: names whose fields `extensions` holds (e.g. "anthropic-messages"). */
+  dialect?: string;
   /** Fields of the client dialect that have no IR home; an adapter of the same dialect may forward them. */
   extensions: Record<string, unknown>;
 }

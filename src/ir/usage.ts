@@ -1,7 +1,8 @@
 /**
  * Canonical token usage, the one shape every upstream's usage is normalized into.
  * All counts are non-negative integers. `inputTokens` includes cached tokens
- * (cachedInputTokens is the part of it served from the provider's prompt cache);
+ * (cachedInputTokens is the part of it served from the provider's prompt cache,
+ * cacheWriteTokens the part written to it);
  * `outputTokens` includes reasoning tokens.
  */
 export interface Usage {

@@ -23,6 +23,12 @@ export interface RequestState {
   deliveredText: string[];
   /** The upstream request body, for input-token estimates. */
   upstreamBody: string | null;
+  /**
+   * The upstream has (probably) processed the prompt: it answered 200, or the client
+   * left while the request was in flight. Only then is usage estimated when the
+   * upstream reported none; a failed attempt (429, 5xx, unreachable) costs nothing.
+   */
+  upstreamEngaged: boolean;
   firstByteAt: number | null;
   status: UsageStatus;
   httpStatus: number;
@@ -44,6 +50,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     usage: null,
     deliveredText: [],
     upstreamBody: null,
+    upstreamEngaged: false,
     firstByteAt: null,
     status: "error",
     httpStatus: 500,

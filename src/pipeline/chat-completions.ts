@@ -84,7 +84,7 @@ export class ChatCompletionsPipeline {
 
   async #run(exchange: ClientExchange, state: RequestState): Promise<void> {
     const { keys, catalogue } = this.#deps;
-    state.key = await keys.authenticate(extractCredential(exchange.headers));
+    state.key = exchange.key ?? (await keys.authenticate(extractCredential(exchange.headers)));
     const body = validateChatRequest(exchange.body);
     state.requestedModel = body.model;
     state.stream = body.stream === true;
@@ -152,7 +152,11 @@ export class ChatCompletionsPipeline {
         signal: exchange.clientGone,
       });
     } catch (error) {
-      if (exchange.clientGone.aborted) throw new ClientGoneError();
+      if (exchange.clientGone.aborted) {
+        // The client left while the upstream was working on the prompt (catalogue C7 policy).
+        state.upstreamEngaged = true;
+        throw new ClientGoneError();
+      }
       const kind = transportFailureKind(error);
       return {
         error: transportError(error, provider.id, this.#deps.transport),
@@ -175,7 +179,10 @@ export class ChatCompletionsPipeline {
         text,
       );
     }
-    const headers = { "overt-served-by": `${provider.id}/${upstreamModel}` };
+    state.upstreamEngaged = true;
+    const headers: Record<string, string> = { "overt-served-by": `${provider.id}/${upstreamModel}` };
+    if (upstream.transformations.length > 0)
+      headers["overt-transformations"] = upstream.transformations.join(", ");
     if (state.stream) {
       return await relaySse(exchange, response, provider, state, headers, {
         clientWantsUsage: body.stream_options?.include_usage === true,

@@ -3,6 +3,7 @@
  * (only server/ knows Fastify). The server builds it; the pipeline answers through it.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { VirtualKeyRecord } from "../storage/ports.js";
 
 export interface StreamSink {
   /** Writes bytes; resolves once the client has room again (back-pressure, catalogue C8). */
@@ -14,6 +15,8 @@ export interface ClientExchange {
   readonly requestId: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: unknown;
+  /** The key, when the edge authenticated it before reading the body. */
+  readonly key?: VirtualKeyRecord;
   /** Fires when the client disconnects before the response is complete. */
   readonly clientGone: AbortSignal;
   /** Monotonic start time (performance.now()). */

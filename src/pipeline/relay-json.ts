@@ -65,6 +65,18 @@ export async function relayJson(
       retrySame: false,
     };
   }
+  if (json.error !== undefined && json.choices === undefined) {
+    // Some OpenAI-compatible servers answer 200 with an error body: never relay it as a success.
+    state.upstreamEngaged = false;
+    return {
+      error: new OvertError("OVT_ERR_UPSTREAM_INVALID_RESPONSE", {
+        provider: provider.id,
+        detail: "an error object with status 200",
+      }),
+      retryable: false,
+      retrySame: false,
+    };
+  }
   state.usage = normaliseOpenAiUsage(json.usage) ?? null;
   if (state.usage === null) state.deliveredText = collectText(json);
   state.firstByteAt = performance.now();

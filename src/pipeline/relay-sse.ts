@@ -40,6 +40,9 @@ function deltaText(chunk: ChunkView, into: string[]): void {
   }
 }
 
+/** Largest SSE event the relay will buffer (an upstream that never ends an event is cut here). */
+const MAX_EVENT_BYTES = 4 * 1024 * 1024;
+
 /** Moonshot (Kimi) reports stream usage inside the final choice rather than at the top level. */
 function choiceUsage(chunk: ChunkView): unknown {
   if (!Array.isArray(chunk.choices)) return undefined;
@@ -92,19 +95,21 @@ export async function relaySse(
     let chunk: ChunkView;
     try {
       chunk = JSON.parse(event.data) as ChunkView;
-      if (typeof chunk !== "object" || chunk === null) throw new Error("not an object");
+      if (typeof chunk !== "object" || chunk === null || Array.isArray(chunk))
+        throw new Error("not an object");
     } catch {
       failure = new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: provider.id });
       return false;
     }
+    // Usage first: a terminal error event may carry it too (catalogue C5).
+    const usage = chunk.usage ?? choiceUsage(chunk);
+    if (usage !== undefined && usage !== null) state.usage = normaliseOpenAiUsage(usage) ?? state.usage;
     if (chunk.error !== undefined || event.event === "error") {
       const detail = describeStreamError(provider, chunk.error ?? chunk);
       failure = new OvertError("OVT_ERR_UPSTREAM_STREAM_ERROR", { provider: provider.id, detail });
       return false;
     }
-    const usage = chunk.usage ?? choiceUsage(chunk);
     if (usage !== undefined && usage !== null) {
-      state.usage = normaliseOpenAiUsage(usage) ?? state.usage;
       const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
       if (usageOnly && !options.clientWantsUsage) return true;
     }
@@ -122,6 +127,10 @@ export async function relaySse(
     let open = true;
     for await (const bytes of response.body as AsyncIterable<Uint8Array>) {
       open = handleAll(decoder.push(bytes));
+      if (open && decoder.bytesSinceEvent > MAX_EVENT_BYTES) {
+        failure = new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: provider.id });
+        open = false;
+      }
       if (out.length > 0) {
         await sink.write(out);
         out = "";

@@ -4,7 +4,8 @@
  * still recorded. Usage policy when the upstream reported none (a cut stream, a
  * client gone before the end): input estimated from the request, output estimated
  * from the text actually delivered; the record says "estimated". Never the full
- * max_tokens, never zero when text was delivered.
+ * max_tokens, never zero when text was delivered. A request the upstream refused
+ * or never received (429, 5xx, unreachable, redirect) is recorded at zero cost.
  */
 
 import { computeCost } from "../accounting/cost.js";
@@ -14,16 +15,25 @@ import type { SettledUsage } from "../ir/usage.js";
 import type { UsageRecord } from "../storage/ports.js";
 import type { RequestState } from "./attempt-state.js";
 
+const NO_USAGE: SettledUsage = Object.freeze({
+  inputTokens: 0,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+  source: "none",
+  flagged: false,
+});
+
 function estimatedUsage(state: RequestState): SettledUsage {
-  const inputTokens = state.upstreamBody === null ? 0 : estimateTokens(state.upstreamBody);
-  const outputTokens = estimateTokens(state.deliveredText.join(""));
+  if (!state.upstreamEngaged || state.upstreamBody === null) return NO_USAGE;
   return {
-    inputTokens,
+    inputTokens: estimateTokens(state.upstreamBody),
     cachedInputTokens: 0,
     cacheWriteTokens: 0,
-    outputTokens,
+    outputTokens: estimateTokens(state.deliveredText.join("")),
     reasoningTokens: 0,
-    source: state.upstreamBody === null ? "none" : "estimated",
+    source: "estimated",
     flagged: false,
   };
 }

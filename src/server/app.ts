@@ -3,7 +3,7 @@
  * and error rendering in the client's dialect. Only server/ and admin/ import Fastify.
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { type AdminDeps, registerAdminRoutes } from "../admin/routes.js";
 import { OvertError } from "../errors/overt-error.js";
 import { extractCredential } from "../governance/credentials.js";
@@ -11,6 +11,7 @@ import { type KeyService, keyAllowsModel } from "../governance/keys.js";
 import { type ChatCompletionsPipeline, ClientGoneError } from "../pipeline/chat-completions.js";
 import { openAiErrors } from "../protocols/openai-chat/errors.js";
 import type { ModelCatalogue } from "../routing/catalogue.js";
+import type { VirtualKeyRecord } from "../storage/ports.js";
 import { renderErrorResponse, toOvertError } from "./error-response.js";
 import { parseJsonBody } from "./json-body.js";
 import { rawExchange } from "./raw-exchange.js";
@@ -22,9 +23,14 @@ export interface ServerDeps {
   keys: KeyService;
   catalogue: ModelCatalogue;
   admin: AdminDeps;
+  /** Reports an unexpected failure (class and code only; never bodies). */
+  onInternalError(requestId: string, error: unknown): void;
 }
 
-export function buildServer(deps: ServerDeps): FastifyInstance {
+/** The HTTP application as the composition root sees it (only server/ and admin/ import Fastify). */
+export type RelayApp = FastifyInstance;
+
+export function buildServer(deps: ServerDeps): RelayApp {
   const app = Fastify({
     bodyLimit: deps.bodyLimitBytes,
     logger: false,
@@ -32,7 +38,17 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     trustProxy: deps.trustedProxies.length > 0 ? deps.trustedProxies : false,
     return503OnClosing: true,
     keepAliveTimeout: 75_000,
-    requestTimeout: 0,
+    // Time to receive a whole request (headers and body); responses, streams included, are not limited by it.
+    requestTimeout: 120_000,
+    frameworkErrors: (_error, request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      const response = renderErrorResponse(
+        new OvertError("OVT_ERR_REQ_INVALID_FIELD", { detail: "The request line or URL is malformed." }),
+        openAiErrors,
+        request.id,
+      );
+      reply.status(response.status).headers(response.headers).send(response.body);
+    },
     routerOptions: { maxParamLength: 200 },
   });
 
@@ -53,6 +69,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
+    if (relayError.errorName === "OVT_ERR_RELAY_INTERNAL") deps.onInternalError(request.id, error);
     const response = renderErrorResponse(relayError, openAiErrors, request.id);
     reply.code(response.status).headers(response.headers).send(response.body);
   });
@@ -82,23 +99,32 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return { object: "list", data };
   });
 
-  app.post("/v1/chat/completions", (request, reply) => {
+  // The key is checked before the body is read, so an unauthenticated client cannot make the relay
+  // buffer and parse a 32 MB body.
+  const keyOf = new WeakMap<object, VirtualKeyRecord>();
+  const authenticateFirst = async (request: FastifyRequest) => {
+    keyOf.set(request.raw, await deps.keys.authenticate(extractCredential(request.headers)));
+  };
+
+  app.post("/v1/chat/completions", { onRequest: authenticateFirst }, (request, reply) => {
     reply.hijack();
     const startedAt = performance.now();
-    const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt);
+    const key = keyOf.get(request.raw);
+    const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt, key);
     deps.chat.handle(exchange).catch((error: unknown) => {
       if (error instanceof ClientGoneError) return;
-      const response = renderErrorResponse(
-        toOvertError(error, request.id, deps.bodyLimitBytes),
-        openAiErrors,
-        request.id,
-      );
-      if (reply.raw.headersSent) {
-        reply.raw.end();
-        return;
+      try {
+        const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
+        const response = renderErrorResponse(relayError, openAiErrors, request.id);
+        if (reply.raw.headersSent || reply.raw.destroyed) {
+          reply.raw.end();
+          return;
+        }
+        reply.raw.writeHead(response.status, response.headers);
+        reply.raw.end(response.body);
+      } catch {
+        reply.raw.destroy();
       }
-      reply.raw.writeHead(response.status, response.headers);
-      reply.raw.end(response.body);
     });
   });
 

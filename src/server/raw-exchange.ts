@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ClientExchange, StreamSink } from "../pipeline/exchange.js";
+import type { VirtualKeyRecord } from "../storage/ports.js";
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -12,25 +13,54 @@ const SSE_HEADERS = {
   "x-accel-buffering": "no",
 };
 
+/**
+ * A client that stops reading holds the upstream stream paused (bounded buffering,
+ * C8); after this long without room in the socket it is treated as gone.
+ */
+const WRITE_STALL_MS = 60_000;
+
 export function rawExchange(
   request: IncomingMessage,
   response: ServerResponse,
   requestId: string,
   body: unknown,
   startedAt: number,
+  key: VirtualKeyRecord | undefined,
 ): ClientExchange {
   const gone = new AbortController();
-  response.on("close", () => {
+  const leave = () => {
     if (!response.writableFinished) gone.abort();
-  });
+  };
+  response.on("close", leave);
+  // The socket may already be gone before this listener existed.
+  if (response.destroyed || request.socket.destroyed) gone.abort();
+
+  const waitForRoom = () =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        response.off("drain", done);
+        response.off("close", done);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        gone.abort();
+        response.destroy();
+        done();
+      }, WRITE_STALL_MS);
+      response.on("drain", done);
+      response.on("close", done);
+    });
+
   return {
     requestId,
     headers: request.headers,
     body,
+    key,
     clientGone: gone.signal,
     startedAt,
     sendJson(status, headers, payload) {
-      if (gone.signal.aborted) return;
+      if (gone.signal.aborted || response.destroyed) return;
       response.writeHead(status, {
         ...headers,
         "content-type": "application/json",
@@ -40,24 +70,17 @@ export function rawExchange(
       response.end(payload);
     },
     startStream(headers): StreamSink {
-      response.writeHead(200, { ...headers, ...SSE_HEADERS, "x-request-id": requestId });
-      response.flushHeaders();
+      if (!response.destroyed) {
+        response.writeHead(200, { ...headers, ...SSE_HEADERS, "x-request-id": requestId });
+        response.flushHeaders();
+      }
       return {
         write(chunk) {
-          if (gone.signal.aborted || response.writableEnded) return Promise.resolve();
-          if (response.write(chunk)) return Promise.resolve();
-          return new Promise<void>((resolve) => {
-            const done = () => {
-              response.off("drain", done);
-              response.off("close", done);
-              resolve();
-            };
-            response.on("drain", done);
-            response.on("close", done);
-          });
+          if (gone.signal.aborted || response.destroyed || response.writableEnded) return Promise.resolve();
+          return response.write(chunk) ? Promise.resolve() : waitForRoom();
         },
         end() {
-          if (!response.writableEnded) response.end();
+          if (!response.writableEnded && !response.destroyed) response.end();
         },
       };
     },

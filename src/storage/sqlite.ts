@@ -3,10 +3,10 @@ import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
-import { encodeUsage } from "./codec.js";
 import { KyselyStorage, type OwnedChangeSignal } from "./kysely-storage.js";
 import type { Storage, UsageRecord } from "./ports.js";
 import type { Database } from "./schema.js";
+import { inPlaceWriter, type UsageWriter, workerWriter } from "./sqlite-usage-writer.js";
 
 /** Longest time a change committed by another process (e.g. `overt keys revoke`) can go unseen. */
 export const CHANGE_STALENESS_MS = 20;
@@ -65,7 +65,8 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     raw.pragma("foreign_keys = ON");
     const signal = dataVersionSignal(raw, CHANGE_STALENESS_MS);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-    return new SqliteStorage(db, raw, signal);
+    const usage = isInMemory(path) ? inPlaceWriter(raw) : workerWriter(path);
+    return new SqliteStorage(db, usage, signal);
   } catch (err) {
     raw.close();
     throw err;
@@ -73,32 +74,23 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
 }
 
 /**
- * The SQLite backend. Everything goes through the shared Kysely layer except the
- * usage-ledger insert, the one write on the request path: there a cached prepared
- * statement run once per row inside one transaction costs a fraction of compiling
- * and preparing a fresh multi-row INSERT per batch (measured in bench/: the Kysely
- * path was ~12% of the relay's CPU under load). Same columns, same conflict rule.
+ * The SQLite backend: everything through the shared Kysely layer except usage
+ * inserts, which go through sqlite-usage-writer.ts (see there for why).
  */
 class SqliteStorage extends KyselyStorage {
-  readonly #raw: BetterSqlite3.Database;
-  #insert: ((rows: readonly UsageRecord[]) => void) | null = null;
+  readonly #usage: UsageWriter;
 
-  constructor(db: Kysely<Database>, raw: BetterSqlite3.Database, signal: OwnedChangeSignal) {
+  constructor(db: Kysely<Database>, usage: UsageWriter, signal: OwnedChangeSignal) {
     super(db, "sqlite", signal);
-    this.#raw = raw;
+    this.#usage = usage;
   }
 
   override async insertUsage(records: readonly UsageRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    if (this.#insert === null) {
-      const columns = Object.keys(encodeUsage(records[0] as UsageRecord));
-      const statement = this.#raw.prepare(
-        `INSERT INTO usage_records (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")}) ON CONFLICT (request_id) DO NOTHING`,
-      );
-      this.#insert = this.#raw.transaction((rows: readonly UsageRecord[]) => {
-        for (const row of rows) statement.run(encodeUsage(row));
-      });
-    }
-    this.#insert(records);
+    if (records.length > 0) await this.#usage.write(records);
+  }
+
+  override async close(): Promise<void> {
+    await this.#usage.close();
+    await super.close();
   }
 }

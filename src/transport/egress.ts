@@ -172,9 +172,16 @@ function assertDispatchAllowed(opts: Dispatcher.DispatchOptions, allowPrivate: b
 
 /** An undici interceptor that runs the URL checks for every request before it reaches a pool. */
 export function egressGuard(allowPrivate: boolean): Dispatcher.DispatcherComposeInterceptor {
+  // Upstream origins are few and fixed by configuration: remember the ones that passed,
+  // so the URL is parsed once per origin rather than once per request.
+  const allowed = new Set<string>();
   return (dispatch) => (opts, handler) => {
     try {
-      assertDispatchAllowed(opts, allowPrivate);
+      const origin = typeof opts.origin === "string" ? opts.origin : opts.origin?.toString();
+      if (origin === undefined || !allowed.has(origin) || !opts.path.startsWith("/")) {
+        assertDispatchAllowed(opts, allowPrivate);
+        if (origin !== undefined && allowed.size < 1_000) allowed.add(origin);
+      }
     } catch (error) {
       const reason = error instanceof Error ? error : new Error(String(error));
       if (handler.onResponseError === undefined) throw reason;

@@ -12,11 +12,23 @@ export type { EventSourceMessage };
 export class SseDecoder {
   readonly #decoder = new TextDecoder("utf-8");
   readonly #pending: EventSourceMessage[] = [];
-  readonly #parser = createParser({ onEvent: (event) => this.#pending.push(event) });
+  readonly #parser = createParser({
+    onEvent: (event) => {
+      this.#pending.push(event);
+      this.#sinceEvent = 0;
+    },
+  });
+  #sinceEvent = 0;
+
+  /** Bytes received since the last complete event: an upstream that never ends an event must not grow memory forever. */
+  get bytesSinceEvent(): number {
+    return this.#sinceEvent;
+  }
 
   /** Feeds one chunk; returns the events it completed (the array is reused: consume it before the next call). */
   push(chunk: Uint8Array): EventSourceMessage[] {
     this.#pending.length = 0;
+    this.#sinceEvent += chunk.byteLength;
     this.#parser.feed(this.#decoder.decode(chunk, { stream: true }));
     return this.#pending;
   }

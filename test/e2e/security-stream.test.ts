@@ -129,6 +129,20 @@ describe("streaming (catalogue C)", () => {
     assert.ok(row.inputTokens > 0);
   });
 
+  it("C5: usage sent before the stream broke is the usage billed (upstream-reported, not estimated)", async () => {
+    next = { kind: "disconnect", afterChunks: 1_000, text: "all of it but the end" };
+    const res = await stream("x");
+    const events = await readSse(res);
+    assert.equal(
+      (JSON.parse(events.at(-1) ?? "{}") as { error?: { code: string } }).error?.code,
+      "upstream_disconnected",
+    );
+    const row = await recordFor(res.headers.get("x-request-id"));
+    assert.equal(row.status, "partial");
+    assert.equal(row.usageSource, "upstream");
+    assert.ok(row.outputTokens > 0 && row.inputTokens > 0);
+  });
+
   it("C6: client leaves after the first chunk → upstream aborted, usage settled", async () => {
     next = { kind: "respond", text: "slow ".repeat(200), chunkDelayMs: 20 };
     const hitsBefore = upstream.simulator.hits.length;

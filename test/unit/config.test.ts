@@ -79,7 +79,7 @@ describe("loadConfig: defaults", () => {
       OVERT_DATA_DIR: "/var/lib/overt",
       OVERT_ALLOW_PRIVATE_UPSTREAMS: "true",
       OVERT_KEY_PEPPER: "pepper-value",
-      OVERT_SETUP_TOKEN: "setup-value",
+      OVERT_SETUP_TOKEN: "setup-value-0123456789",
       OVERT_HOME_JURISDICTION: "cn",
       OVERT_SIMULATOR: "false",
       OVERT_LOG_LEVEL: "debug",
@@ -90,7 +90,7 @@ describe("loadConfig: defaults", () => {
     assert.deepEqual(c.storage, { driver: "sqlite", path: "/var/lib/overt/overt.db" });
     assert.equal(c.security.allowPrivateUpstreams, true);
     assert.equal(c.security.keyPepper?.reveal(), "pepper-value");
-    assert.equal(c.security.setupToken?.reveal(), "setup-value");
+    assert.equal(c.security.setupToken?.reveal(), "setup-value-0123456789");
     assert.equal(c.homeJurisdiction, "CN");
     assert.equal(c.simulator, false);
     assert.equal(c.log.level, "debug");

@@ -33,7 +33,7 @@ function envelope(error: OvertError): string {
 }
 
 export const openAiErrors: ErrorDialect = {
-  name: "openai",
+  name: "openai-chat",
   renderError(error: OvertError): RenderedError {
     return { status: error.status, body: envelope(error) };
   },

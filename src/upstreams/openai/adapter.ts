@@ -12,6 +12,8 @@ export interface UpstreamRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** What the relay changed beyond model and usage options; sent as `overt-transformations`. */
+  transformations: string[];
 }
 
 const USER_AGENT = "overt/0.1";
@@ -38,6 +40,12 @@ export function buildChatRequest(
   stream: boolean,
 ): UpstreamRequest {
   const body: Record<string, unknown> = { ...clientBody, model: upstreamModel };
+  const transformations: string[] = [];
+  // Zero retention (DESIGN §5): the upstream account must not keep prompts on the client's say-so.
+  if (body.store === true) {
+    body.store = false;
+    transformations.push("store=false");
+  }
   if (stream && provider.descriptor.quirks.streamUsage === "stream_options") {
     const options =
       typeof clientBody.stream_options === "object" && clientBody.stream_options !== null
@@ -55,6 +63,7 @@ export function buildChatRequest(
       ...authHeaders(provider),
     },
     body: JSON.stringify(body),
+    transformations,
   };
 }
 

@@ -1,0 +1,27 @@
+/** Worker thread of sqlite-usage-writer.ts: its own connection, one transaction per batch. */
+import { parentPort, workerData } from "node:worker_threads";
+import BetterSqlite3 from "better-sqlite3";
+
+const { path, sql } = workerData as { path: string; sql: string };
+const db = new BetterSqlite3(path);
+db.pragma("journal_mode = WAL");
+db.pragma("busy_timeout = 5000");
+db.pragma("synchronous = NORMAL");
+const statement = db.prepare(sql);
+const insertAll = db.transaction((rows: unknown[][]) => {
+  for (const row of rows) statement.run(row);
+});
+
+parentPort?.on("message", (message: { id: number; rows: unknown[][] }) => {
+  try {
+    insertAll(message.rows);
+    parentPort?.postMessage({ id: message.id });
+  } catch (error) {
+    // Only the class and SQLite code: never row contents.
+    const code = (error as { code?: unknown }).code;
+    parentPort?.postMessage({
+      id: message.id,
+      error: `${(error as Error).name}${typeof code === "string" ? `(${code})` : ""}`,
+    });
+  }
+});
