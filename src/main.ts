@@ -9,7 +9,7 @@ import type { RelayConfig, ResolvedProvider } from "./config/types.js";
 import { loadPepper } from "./crypto/pepper.js";
 import { DEFAULT_TENANT, KeyService } from "./governance/keys.js";
 import { createLogger, type Logger } from "./observability/logger.js";
-import { ChatCompletionsPipeline } from "./pipeline/chat-completions.js";
+import { RelayPipeline } from "./pipeline/relay-pipeline.js";
 import { buildCatalogue, type ModelCatalogue } from "./routing/catalogue.js";
 import { buildServer, type RelayApp } from "./server/app.js";
 import { openStorage } from "./storage/open.js";
@@ -90,7 +90,7 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
         "usage batch could not be written; will retry",
       ),
   });
-  const chat = new ChatCompletionsPipeline({
+  const chat = new RelayPipeline({
     keys,
     catalogue,
     ledger,
@@ -101,7 +101,7 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
   const app = buildServer({
     bodyLimitBytes: config.server.bodyLimitBytes,
     trustedProxies: config.server.trustedProxies,
-    chat,
+    pipeline: chat,
     keys,
     catalogue,
     admin: { auth: adminAuth, keys, usage: storage, audit: storage },

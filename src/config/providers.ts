@@ -11,12 +11,17 @@
  * `enabled: false` in the file disables a provider even when its key is in the environment.
  *
  * Environment variables, for each prefix of a descriptor in order (the first set one wins):
- *   <PREFIX>_API_KEY   enables a catalogue provider (DEEPSEEK_API_KEY, DASHSCOPE_API_KEY or QWEN_API_KEY…)
- *   <PREFIX>_BASE_URL  base URL;  <PREFIX>_REGION  region
+ *   <PREFIX>_API_KEY   enables a catalogue provider (DEEPSEEK_API_KEY, ANTHROPIC_API_KEY, DASHSCOPE_API_KEY or QWEN_API_KEY…)
+ *   <PREFIX>_BASE_URL  base URL, written as the provider's own SDK takes it (ANTHROPIC_BASE_URL has no /v1)
+ *   <PREFIX>_REGION    region
  * and for the generic server: OPENAI_COMPATIBLE_BASE_URL (enables it), OPENAI_COMPATIBLE_API_KEY,
  * OPENAI_COMPATIBLE_MODELS (comma list), OPENAI_COMPATIBLE_JURISDICTION.
  * Environment variables apply only to the instance whose id is the descriptor id.
  * An empty variable counts as unset.
+ *
+ * Extra instances (`my-relay: { type: anthropic, baseUrl: … }`) serve a second account or a third-party
+ * relay speaking the same dialect. Base-URL checks apply to every instance alike. An instance keeps its
+ * region's jurisdiction unless `jurisdiction` is set, so set it for a third-party relay.
  */
 import { classifyHost, normaliseHostname } from "../transport/address-policy.js";
 import type { ModelPrice, ProviderDescriptor } from "../upstreams/descriptor.js";

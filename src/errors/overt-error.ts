@@ -18,10 +18,16 @@ export class OvertError extends Error {
   constructor(
     errorName: ErrorName,
     params: ErrorParams = {},
-    options: { param?: string | null; status?: number; headers?: Record<string, string> } = {},
+    options: {
+      param?: string | null;
+      status?: number;
+      headers?: Record<string, string>;
+      message?: string;
+    } = {},
   ) {
     const definition = ERRORS[errorName];
-    super(renderTemplate(definition.message, params));
+    // `message` carries an already-rendered (and scrubbed) text, e.g. from an IR error event.
+    super(options.message ?? renderTemplate(definition.message, params));
     this.errorName = errorName;
     this.definition = definition;
     this.params = params;
@@ -43,4 +49,10 @@ export function renderTemplate(template: string, params: ErrorParams): string {
 
 export function isOvertError(value: unknown): value is OvertError {
   return value instanceof OvertError;
+}
+
+/** Rebuilds a relay error from an IR error event's registry name and rendered message. */
+export function errorFromEvent(code: string, message: string, fallback: ErrorName): OvertError {
+  const name = (Object.hasOwn(ERRORS, code) ? code : fallback) as ErrorName;
+  return new OvertError(name, {}, { message });
 }

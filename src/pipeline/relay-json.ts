@@ -1,41 +1,30 @@
 /**
- * Non-streaming OpenAI-dialect response: the upstream's bytes go to the client
- * unchanged (the `model` field is never rewritten, catalogue D11); the relay only
- * reads them for usage.
+ * A non-streaming upstream response, turned into the client's body by a
+ * JsonTranscoder (passthrough forwards the upstream's bytes unchanged).
  */
 import type { Dispatcher } from "undici";
-import { normaliseOpenAiUsage } from "../accounting/openai-usage.js";
-import type { ResolvedProvider } from "../config/types.js";
 import { OvertError } from "../errors/overt-error.js";
 import type { UpstreamFailure } from "../upstreams/openai/adapter.js";
 import type { RequestState } from "./attempt-state.js";
 import type { ClientExchange } from "./exchange.js";
+import type { JsonTranscoder } from "./transcode.js";
 import { BodyTooLargeError, mediaType, readCapped, tooLarge } from "./upstream-body.js";
-
-function collectText(json: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  const choices = Array.isArray(json.choices) ? json.choices : [];
-  for (const choice of choices) {
-    const message = (choice as { message?: { content?: unknown } } | null)?.message;
-    if (typeof message?.content === "string") out.push(message.content);
-  }
-  return out;
-}
 
 export async function relayJson(
   exchange: ClientExchange,
   response: Dispatcher.ResponseData,
-  provider: ResolvedProvider,
+  provider: string,
   state: RequestState,
   headers: Record<string, string>,
   maxResponseBytes: number,
+  transcoder: JsonTranscoder,
 ): Promise<UpstreamFailure | null> {
   const type = mediaType(response.headers["content-type"]);
   if (type !== "application/json" && !type.endsWith("+json")) {
     await response.body.dump();
     return {
       error: new OvertError("OVT_ERR_UPSTREAM_INVALID_RESPONSE", {
-        provider: provider.id,
+        provider,
         detail: `non-JSON: ${type || "no content type"}`,
       }),
       retryable: true,
@@ -46,7 +35,7 @@ export async function relayJson(
   try {
     raw = await readCapped(response.body, maxResponseBytes);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) throw tooLarge(provider.id, maxResponseBytes);
+    if (error instanceof BodyTooLargeError) throw tooLarge(provider, maxResponseBytes);
     throw error;
   }
   let json: Record<string, unknown>;
@@ -57,31 +46,30 @@ export async function relayJson(
     json = parsed as Record<string, unknown>;
   } catch {
     return {
-      error: new OvertError("OVT_ERR_UPSTREAM_INVALID_RESPONSE", {
-        provider: provider.id,
-        detail: "malformed JSON",
-      }),
+      error: new OvertError("OVT_ERR_UPSTREAM_INVALID_RESPONSE", { provider, detail: "malformed JSON" }),
       retryable: true,
       retrySame: false,
     };
   }
-  if (json.error !== undefined && json.choices === undefined) {
-    // Some OpenAI-compatible servers answer 200 with an error body: never relay it as a success.
+  if (json.error !== undefined && json.choices === undefined && json.content === undefined) {
+    // Some compatible servers answer 200 with an error body: never relay it as a success.
     state.upstreamEngaged = false;
     return {
       error: new OvertError("OVT_ERR_UPSTREAM_INVALID_RESPONSE", {
-        provider: provider.id,
+        provider,
         detail: "an error object with status 200",
       }),
       retryable: false,
       retrySame: false,
     };
   }
-  state.usage = normaliseOpenAiUsage(json.usage) ?? null;
-  if (state.usage === null) state.deliveredText = collectText(json);
+  const result = transcoder.transcode(json, raw);
+  if (!result.ok) throw result.error;
+  state.usage = result.usage;
+  if (result.usage === null) state.deliveredText = result.delivered;
   state.firstByteAt = performance.now();
   state.status = "ok";
   state.httpStatus = 200;
-  exchange.sendJson(200, headers, raw);
+  exchange.sendJson(200, headers, result.body);
   return null;
 }

@@ -3,23 +3,22 @@
  * and error rendering in the client's dialect. Only server/ and admin/ import Fastify.
  */
 import { randomUUID } from "node:crypto";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { type AdminDeps, registerAdminRoutes } from "../admin/routes.js";
 import { OvertError } from "../errors/overt-error.js";
 import { extractCredential } from "../governance/credentials.js";
 import { type KeyService, keyAllowsModel } from "../governance/keys.js";
-import { type ChatCompletionsPipeline, ClientGoneError } from "../pipeline/chat-completions.js";
+import type { RelayPipeline } from "../pipeline/relay-pipeline.js";
 import { openAiErrors } from "../protocols/openai-chat/errors.js";
 import type { ModelCatalogue } from "../routing/catalogue.js";
-import type { VirtualKeyRecord } from "../storage/ports.js";
 import { renderErrorResponse, toOvertError } from "./error-response.js";
 import { parseJsonBody } from "./json-body.js";
-import { rawExchange } from "./raw-exchange.js";
+import { dialectOf, registerLlmRoutes } from "./llm-routes.js";
 
 export interface ServerDeps {
   bodyLimitBytes: number;
   trustedProxies: string[];
-  chat: ChatCompletionsPipeline;
+  pipeline: RelayPipeline;
   keys: KeyService;
   catalogue: ModelCatalogue;
   admin: AdminDeps;
@@ -70,7 +69,7 @@ export function buildServer(deps: ServerDeps): RelayApp {
   app.setErrorHandler((error, request, reply) => {
     const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
     if (relayError.errorName === "OVT_ERR_RELAY_INTERNAL") deps.onInternalError(request.id, error);
-    const response = renderErrorResponse(relayError, openAiErrors, request.id);
+    const response = renderErrorResponse(relayError, dialectOf(request), request.id);
     reply.code(response.status).headers(response.headers).send(response.body);
   });
   app.setNotFoundHandler((request, reply) => {
@@ -99,35 +98,7 @@ export function buildServer(deps: ServerDeps): RelayApp {
     return { object: "list", data };
   });
 
-  // The key is checked before the body is read, so an unauthenticated client cannot make the relay
-  // buffer and parse a 32 MB body.
-  const keyOf = new WeakMap<object, VirtualKeyRecord>();
-  const authenticateFirst = async (request: FastifyRequest) => {
-    keyOf.set(request.raw, await deps.keys.authenticate(extractCredential(request.headers)));
-  };
-
-  app.post("/v1/chat/completions", { onRequest: authenticateFirst }, (request, reply) => {
-    reply.hijack();
-    const startedAt = performance.now();
-    const key = keyOf.get(request.raw);
-    const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt, key);
-    deps.chat.handle(exchange).catch((error: unknown) => {
-      if (error instanceof ClientGoneError) return;
-      try {
-        const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
-        const response = renderErrorResponse(relayError, openAiErrors, request.id);
-        if (reply.raw.headersSent || reply.raw.destroyed) {
-          reply.raw.end();
-          return;
-        }
-        reply.raw.writeHead(response.status, response.headers);
-        reply.raw.end(response.body);
-      } catch {
-        reply.raw.destroy();
-      }
-    });
-  });
-
+  registerLlmRoutes(app, { pipeline: deps.pipeline, keys: deps.keys, bodyLimitBytes: deps.bodyLimitBytes });
   registerAdminRoutes(app, deps.admin);
   return app;
 }

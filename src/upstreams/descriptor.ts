@@ -1,7 +1,8 @@
 /**
  * Frozen provider descriptors (DESIGN §4): everything the relay knows about an
- * OpenAI-dialect upstream is data, not code. Adapters read these; provider names
- * appear only under upstreams/ and in configuration.
+ * upstream (its wire dialect, endpoints, auth, quirks and prices) is data, not
+ * code. Adapters read these; provider names appear only under upstreams/ and in
+ * configuration.
  */
 
 /** Where a provider processes data: ISO 3166 alpha-2 country, "EU", or "LOCAL" (operator's own machines). */
@@ -12,7 +13,22 @@ export interface ProviderRegion {
   jurisdiction: Jurisdiction;
 }
 
+/**
+ * How the API key is sent: `Authorization: Bearer <key>`, a named header carrying
+ * the bare key (lower-case name, e.g. `x-api-key`), or not at all.
+ */
 export type AuthScheme = { scheme: "bearer" } | { scheme: "header"; header: string } | { scheme: "none" };
+
+/**
+ * The wire protocol an upstream speaks, which picks its adapter:
+ * - `openai-chat`: OpenAI Chat Completions; the base URL is what OpenAI SDKs
+ *   take as their base URL (with any version prefix, e.g. `…/v1`) and the
+ *   adapter appends `/chat/completions`.
+ * - `anthropic-messages`: Anthropic Messages; the base URL is the API root
+ *   (`https://api.anthropic.com`, the same convention as the Anthropic SDKs'
+ *   ANTHROPIC_BASE_URL) and the adapter appends `/v1/messages`.
+ */
+export type ProviderDialect = "openai-chat" | "anthropic-messages";
 
 /** A public list price, copied from the provider's price page on `asOf`. Decimal strings, per 1M tokens. */
 export interface ModelPrice {
@@ -41,10 +57,17 @@ export interface ProviderDescriptor {
   /** Stable id used in config, routes and the `overt-served-by` header. */
   id: string;
   displayName: string;
-  dialect: "openai-chat";
+  dialect: ProviderDialect;
   regions: Readonly<Record<string, ProviderRegion>>;
   defaultRegion: string;
   auth: AuthScheme;
+  /**
+   * Headers every request to this provider must carry (e.g. Anthropic's
+   * `anthropic-version`). Lower-case names, printable values, never credentials
+   * (those go through `auth`). The adapter sends them on every request; whether a
+   * client's own value for the same header may replace one is the adapter's rule.
+   */
+  defaultHeaders?: Readonly<Record<string, string>>;
   /** Environment variable prefixes: `<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`, `<PREFIX>_REGION`. First is canonical. */
   envPrefixes: readonly string[];
   /** False for self-hosted servers (vLLM, Ollama) that may run without a key. */

@@ -12,6 +12,8 @@ import {
   pricePerTokenNano,
 } from "../../src/upstreams/providers/index.js";
 
+const DIALECTS = new Set(["openai-chat", "anthropic-messages"]);
+
 /** Catalogue providers whose table is deliberately empty: no current price could be confirmed (see their files). */
 const NO_CONFIRMED_PRICES = new Set(["siliconflow", "openrouter"]);
 
@@ -28,6 +30,7 @@ const all = [...PROVIDERS.values()];
 describe("provider descriptors", () => {
   it("lists exactly the built-in providers", () => {
     assert.deepEqual([...PROVIDERS.keys()].sort(), [
+      "anthropic",
       "deepseek",
       "minimax",
       "moonshot",
@@ -56,6 +59,16 @@ describe("provider descriptors", () => {
           (region as { baseUrl: string }).baseUrl = "http://127.0.0.1";
         }, TypeError);
       }
+      if (d.defaultHeaders) {
+        assert.throws(() => {
+          (d.defaultHeaders as Record<string, string>)["x-injected"] = "1";
+        }, TypeError);
+      }
+      if (d.auth.scheme === "header") {
+        assert.throws(() => {
+          (d.auth as { header: string }).header = "authorization";
+        }, TypeError);
+      }
     }
   });
 
@@ -66,7 +79,7 @@ describe("provider descriptors", () => {
     assert.throws(() => map.set("evil", openai), TypeError);
     assert.throws(() => map.delete("openai"), TypeError);
     assert.throws(() => map.clear(), TypeError);
-    assert.equal(PROVIDERS.size, 9);
+    assert.equal(PROVIDERS.size, 10);
   });
 
   it("every catalogue provider has a valid, dated, sourced price table", () => {
@@ -127,6 +140,11 @@ describe("provider descriptors", () => {
     assert.equal(base("siliconflow", "cn"), "https://api.siliconflow.cn/v1");
     assert.equal(base("siliconflow", "global"), "https://api.siliconflow.com/v1");
     assert.equal(base("openrouter", "default"), "https://openrouter.ai/api/v1");
+    assert.equal(
+      base("anthropic", "default"),
+      "https://api.anthropic.com",
+      "API root: the adapter adds /v1/messages",
+    );
     assert.equal(PROVIDERS.get("openai")?.regions.default?.jurisdiction, "US");
     assert.equal(PROVIDERS.get("qwen")?.regions.singapore?.jurisdiction, "SG");
     assert.deepEqual(PROVIDERS.get("qwen")?.envPrefixes, ["DASHSCOPE", "QWEN"]);
@@ -155,7 +173,57 @@ describe("provider descriptors", () => {
     for (const d of all.filter((p) => p.id !== OPENAI_COMPATIBLE_ID)) {
       assert.equal(d.hasCatalogue, true);
       assert.equal(d.requiresApiKey, true);
-      assert.equal(d.dialect, "openai-chat");
+      assert.ok(DIALECTS.has(d.dialect), `${d.id} dialect ${d.dialect}`);
+    }
+    assert.equal(g.dialect, "openai-chat");
+  });
+
+  it("the anthropic descriptor speaks the native Messages API", () => {
+    const a = PROVIDERS.get("anthropic");
+    assert.ok(a);
+    assert.equal(a.displayName, "Anthropic");
+    assert.equal(a.dialect, "anthropic-messages");
+    assert.deepEqual(Object.keys(a.regions), ["default"]);
+    assert.equal(a.defaultRegion, "default");
+    assert.deepEqual(a.regions.default, { baseUrl: "https://api.anthropic.com", jurisdiction: "US" });
+    assert.deepEqual(a.auth, { scheme: "header", header: "x-api-key" });
+    assert.deepEqual(a.defaultHeaders, { "anthropic-version": "2023-06-01" });
+    assert.deepEqual(a.envPrefixes, ["ANTHROPIC"]);
+    assert.equal(a.requiresApiKey, true);
+    assert.equal(a.hasCatalogue, true);
+    assert.equal(a.quirks.streamUsage, "always");
+    assert.equal(a.prices.currency, "USD");
+    assert.equal(a.prices.source, "https://platform.claude.com/docs/en/about-claude/pricing");
+    const price = (model: string) => a.prices.models.find((m) => m.model === model);
+    for (const model of ["claude-fable-5-2", "claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-5-5"]) {
+      const p = price(model);
+      assert.ok(p, `${model} is listed`);
+      assert.ok(p.cachedInputPerMTok !== undefined, `${model} has a cache-read price`);
+    }
+    assert.deepEqual(price("claude-opus-5-5"), {
+      model: "claude-opus-5-5",
+      inputPerMTok: "4",
+      cachedInputPerMTok: "0.20",
+      outputPerMTok: "20",
+    });
+    for (const m of a.prices.models) assert.match(m.model, /^claude-[a-z]+-[0-9][0-9-]*$/, m.model);
+  });
+
+  it("auth header names and default headers are plain lower-case HTTP tokens without credentials", () => {
+    const TOKEN = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+    const FORBIDDEN = new Set(["authorization", "proxy-authorization", "cookie", "host", "content-length"]);
+    for (const d of all) {
+      const names: string[] = [];
+      if (d.auth.scheme === "header") names.push(d.auth.header);
+      for (const [name, value] of Object.entries(d.defaultHeaders ?? {})) {
+        assert.match(value, /^[\x20-\x7e]+$/, `${d.id} header ${name} has a non-printable value`);
+        assert.equal(value, value.trim(), `${d.id} header ${name} has surrounding blanks`);
+        assert.ok(!FORBIDDEN.has(name), `${d.id} must not fix ${name}`);
+        if (d.auth.scheme === "header")
+          assert.notEqual(name, d.auth.header, `${d.id}: ${name} is the auth header`);
+        names.push(name);
+      }
+      for (const name of names) assert.match(name, TOKEN, `${d.id}: ${name}`);
     }
   });
 

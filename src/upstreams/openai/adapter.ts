@@ -67,17 +67,33 @@ export function buildChatRequest(
   };
 }
 
+/** The upstream request for a body already translated from another dialect. */
+export function buildTranslatedChatRequest(
+  provider: ResolvedProvider,
+  body: Record<string, unknown>,
+  stream: boolean,
+  transformations: string[],
+): UpstreamRequest {
+  return {
+    origin: provider.baseUrl.origin,
+    path: endpointPath(provider, "/chat/completions"),
+    headers: {
+      "content-type": "application/json",
+      accept: stream ? "text/event-stream" : "application/json",
+      "user-agent": USER_AGENT,
+      ...authHeaders(provider),
+    },
+    body: JSON.stringify(body),
+    transformations: ["translated:anthropic-messages>openai-chat", ...transformations],
+  };
+}
+
 export interface UpstreamFailure {
   error: OvertError;
   /** Worth trying again (another deployment, or the same one after a pause). */
   retryable: boolean;
   /** Worth retrying on the same deployment (false for 429: that would be a tight loop). */
   retrySame: boolean;
-}
-
-function secretsOf(provider: ResolvedProvider): string[] {
-  const key = provider.apiKey?.reveal();
-  return key ? [key] : [];
 }
 
 /** Maps a non-2xx upstream answer (read before any byte went to the client). */
@@ -120,7 +136,7 @@ export function mapUpstreamStatus(
     };
   }
   const raw = upstreamErrorMessage(bodyText);
-  const detail = raw === null ? `HTTP ${status}` : scrubUpstreamText(raw, secretsOf(provider));
+  const detail = raw === null ? `HTTP ${status}` : scrubUpstreamText(raw, providerSecrets(provider));
   const mirrored = status >= 400 && status < 500 ? status : 502;
   return {
     error: new OvertError("OVT_ERR_UPSTREAM_REJECTED", { provider: name, detail }, { status: mirrored }),
@@ -130,10 +146,16 @@ export function mapUpstreamStatus(
 }
 
 /** Scrubbed text of an in-stream upstream error object. */
-export function describeStreamError(provider: ResolvedProvider, error: unknown): string {
+export function describeStreamError(error: unknown, secrets: readonly string[]): string {
   if (typeof error === "object" && error !== null) {
     const message = (error as { message?: unknown }).message;
-    if (typeof message === "string") return scrubUpstreamText(message, secretsOf(provider));
+    if (typeof message === "string") return scrubUpstreamText(message, secrets);
   }
   return "unknown error";
+}
+
+/** Configured secrets of a provider, for scrubbing upstream text. */
+export function providerSecrets(provider: ResolvedProvider): string[] {
+  const key = provider.apiKey?.reveal();
+  return key ? [key] : [];
 }

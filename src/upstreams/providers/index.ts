@@ -3,6 +3,7 @@
  * config loader (config/load.ts) turns them into ResolvedProviders.
  */
 import type { ProviderDescriptor } from "../descriptor.js";
+import { anthropic } from "./anthropic.js";
 import { deepseek } from "./deepseek.js";
 import { minimax } from "./minimax.js";
 import { moonshot } from "./moonshot.js";
@@ -18,6 +19,7 @@ export { isPriceDecimal, pricePerTokenNano } from "./prices.js";
 
 const ALL: readonly ProviderDescriptor[] = [
   openai,
+  anthropic,
   deepseek,
   qwen,
   zhipu,

@@ -1,8 +1,9 @@
 /**
- * POST /v1/chat/completions, OpenAI client dialect to OpenAI-dialect upstreams:
- * authenticate → validate → route → attempt loop with failover → relay → settle.
- * The request body is forwarded re-serialised from the one parsed object with
- * surgical edits only (DESIGN §4 passthrough).
+ * The request lifecycle for every LLM route (DESIGN §2): authenticate → decode in
+ * the client's dialect → route → attempt loop with failover → relay through the
+ * plan's transcoder → settle. Same-dialect traffic is forwarded re-serialised
+ * from the one parsed object with surgical edits only; other pairs translate
+ * through the IR (pipeline/plan.ts).
  */
 import type { Dispatcher } from "undici";
 import type { UsageLedger } from "../accounting/ledger.js";
@@ -10,14 +11,14 @@ import type { ResolvedProvider, TransportConfig } from "../config/types.js";
 import { isOvertError, OvertError } from "../errors/overt-error.js";
 import { extractCredential } from "../governance/credentials.js";
 import { type KeyService, keyAllowsModel } from "../governance/keys.js";
-import { openAiErrors } from "../protocols/openai-chat/errors.js";
-import { validateChatRequest } from "../protocols/openai-chat/validate.js";
+import type { ClientCodec, ParsedClientRequest } from "../protocols/codec.js";
 import type { ModelCatalogue } from "../routing/catalogue.js";
 import { attemptOrder } from "../routing/select.js";
 import { transportError, transportFailureKind } from "../transport/transport-errors.js";
-import { buildChatRequest, mapUpstreamStatus, type UpstreamFailure } from "../upstreams/openai/adapter.js";
+import { mapUpstreamStatus, type UpstreamFailure } from "../upstreams/openai/adapter.js";
 import { newRequestState, type RequestState } from "./attempt-state.js";
 import type { ClientExchange } from "./exchange.js";
+import { planAttempt } from "./plan.js";
 import { relayJson } from "./relay-json.js";
 import { relaySse } from "./relay-sse.js";
 import { settle } from "./settlement.js";
@@ -48,7 +49,7 @@ function backoff(attempt: number, random: () => number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export class ChatCompletionsPipeline {
+export class RelayPipeline {
   readonly #deps: PipelineDeps;
   readonly #random: () => number;
 
@@ -57,10 +58,10 @@ export class ChatCompletionsPipeline {
     this.#random = deps.random ?? Math.random;
   }
 
-  async handle(exchange: ClientExchange): Promise<void> {
+  async handle(exchange: ClientExchange, codec: ClientCodec): Promise<void> {
     const state = newRequestState(exchange.requestId, exchange.startedAt);
     try {
-      await this.#run(exchange, state);
+      await this.#run(exchange, state, codec);
     } catch (error) {
       if (error instanceof ClientGoneError || exchange.clientGone.aborted) {
         state.status = "error";
@@ -82,14 +83,14 @@ export class ChatCompletionsPipeline {
     }
   }
 
-  async #run(exchange: ClientExchange, state: RequestState): Promise<void> {
+  async #run(exchange: ClientExchange, state: RequestState, codec: ClientCodec): Promise<void> {
     const { keys, catalogue } = this.#deps;
     state.key = exchange.key ?? (await keys.authenticate(extractCredential(exchange.headers)));
-    const body = validateChatRequest(exchange.body);
+    const body = codec.parse(exchange.body, exchange.headers);
     state.requestedModel = body.model;
-    state.stream = body.stream === true;
-    state.n = body.n ?? 1;
-    state.maxOutputTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+    state.stream = body.stream;
+    state.n = body.n;
+    state.maxOutputTokens = body.maxOutputTokens;
 
     const route = catalogue.resolve(body.model);
     if (!route)
@@ -112,6 +113,7 @@ export class ChatCompletionsPipeline {
       const failure = await this.#attempt(
         exchange,
         state,
+        codec,
         deployment.provider,
         deployment.upstreamModel,
         body,
@@ -126,17 +128,23 @@ export class ChatCompletionsPipeline {
   async #attempt(
     exchange: ClientExchange,
     state: RequestState,
+    codec: ClientCodec,
     provider: ResolvedProvider,
     upstreamModel: string,
-    body: Record<string, unknown> & {
-      stream?: boolean | null;
-      stream_options?: { include_usage?: boolean } | null;
-    },
+    body: ParsedClientRequest,
   ): Promise<UpstreamFailure | null> {
     state.provider = provider;
     state.upstreamModel = upstreamModel;
+    let plan: ReturnType<typeof planAttempt>;
+    try {
+      plan = planAttempt(body, provider, upstreamModel, exchange.requestId);
+    } catch (error) {
+      // This deployment cannot take the request (dialect or feature); another one might.
+      if (isOvertError(error)) return { error, retryable: true, retrySame: false };
+      throw error;
+    }
     state.attempts++;
-    const upstream = buildChatRequest(provider, upstreamModel, body, state.stream);
+    const upstream = plan.request;
     state.upstreamBody = upstream.body;
 
     // The client's own disconnect signal aborts the upstream request (catalogue C6, C7);
@@ -183,21 +191,24 @@ export class ChatCompletionsPipeline {
     const headers: Record<string, string> = { "overt-served-by": `${provider.id}/${upstreamModel}` };
     if (upstream.transformations.length > 0)
       headers["overt-transformations"] = upstream.transformations.join(", ");
+    if (codec.dialect === "anthropic-messages") headers["request-id"] = exchange.requestId;
     if (state.stream) {
-      return await relaySse(exchange, response, provider, state, headers, {
-        clientWantsUsage: body.stream_options?.include_usage === true,
+      return await relaySse(exchange, response, state, headers, {
+        provider: provider.id,
+        transcoder: plan.stream(),
         transport: this.#deps.transport,
-        errors: openAiErrors,
+        errors: codec.errors,
       });
     }
     try {
       return await relayJson(
         exchange,
         response,
-        provider,
+        provider.id,
         state,
         headers,
         this.#deps.transport.maxResponseBytes,
+        plan.json(),
       );
     } catch (error) {
       if (exchange.clientGone.aborted) throw new ClientGoneError();

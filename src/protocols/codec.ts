@@ -1,0 +1,33 @@
+/**
+ * A client dialect as the pipeline sees it (DESIGN §4: one codec per dialect):
+ * it validates the request, says what the relay needs to know about it, and can
+ * produce the IR when the upstream speaks another dialect.
+ */
+import type { IrRequest } from "../ir/request.js";
+import type { ErrorDialect } from "./dialect.js";
+
+export type ClientDialect = "openai-chat" | "anthropic-messages";
+
+export interface ParsedClientRequest {
+  dialect: ClientDialect;
+  model: string;
+  stream: boolean;
+  /** Choices requested (OpenAI `n`); 1 elsewhere. */
+  n: number;
+  /** The request's own bound on output tokens, for capping absurd usage. */
+  maxOutputTokens: number | undefined;
+  /** OpenAI streams: the client asked for the usage chunk itself. */
+  clientWantsUsage: boolean;
+  /** The one parsed body: forwarded (with surgical edits) when the upstream speaks this dialect. */
+  body: Record<string, unknown>;
+  /** The canonical request, for translation; throws OVT_ERR_TRANSLATE_UNSUPPORTED when not possible. */
+  ir(): IrRequest;
+  /** Client headers meant for a same-dialect upstream (e.g. anthropic-beta), already checked for CR/LF. */
+  forwardHeaders: Record<string, string>;
+}
+
+export interface ClientCodec {
+  readonly dialect: ClientDialect;
+  readonly errors: ErrorDialect;
+  parse(body: unknown, headers: Readonly<Record<string, string | string[] | undefined>>): ParsedClientRequest;
+}

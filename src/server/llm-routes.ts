@@ -1,0 +1,66 @@
+/**
+ * The LLM routes: each binds a path to a client codec. The key is checked before
+ * the body is read (an unauthenticated client cannot make the relay buffer and
+ * parse a 32 MB body), errors are rendered in the route's dialect, and the
+ * response is written straight to the socket by the pipeline.
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { extractCredential } from "../governance/credentials.js";
+import type { KeyService } from "../governance/keys.js";
+import { ClientGoneError, type RelayPipeline } from "../pipeline/relay-pipeline.js";
+import { anthropicMessagesCodec } from "../protocols/anthropic-messages/codec.js";
+import type { ClientCodec } from "../protocols/codec.js";
+import type { ErrorDialect } from "../protocols/dialect.js";
+import { openAiChatCodec } from "../protocols/openai-chat/codec.js";
+import { openAiErrors } from "../protocols/openai-chat/errors.js";
+import type { VirtualKeyRecord } from "../storage/ports.js";
+import { renderErrorResponse, toOvertError } from "./error-response.js";
+import { rawExchange } from "./raw-exchange.js";
+
+export const LLM_ROUTES: ReadonlyArray<readonly [string, ClientCodec]> = [
+  ["/v1/chat/completions", openAiChatCodec],
+  ["/v1/messages", anthropicMessagesCodec],
+];
+
+/** The error envelope for a request: its route's dialect, OpenAI's elsewhere. */
+export function dialectOf(request: FastifyRequest): ErrorDialect {
+  const config = request.routeOptions?.config as { codec?: ClientCodec } | undefined;
+  return config?.codec?.errors ?? openAiErrors;
+}
+
+export interface LlmRouteDeps {
+  pipeline: RelayPipeline;
+  keys: KeyService;
+  bodyLimitBytes: number;
+}
+
+export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): void {
+  const keyOf = new WeakMap<object, VirtualKeyRecord>();
+  const authenticateFirst = async (request: FastifyRequest) => {
+    keyOf.set(request.raw, await deps.keys.authenticate(extractCredential(request.headers)));
+  };
+
+  for (const [path, codec] of LLM_ROUTES) {
+    app.post(path, { onRequest: authenticateFirst, config: { codec } }, (request, reply) => {
+      reply.hijack();
+      const startedAt = performance.now();
+      const key = keyOf.get(request.raw);
+      const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt, key);
+      deps.pipeline.handle(exchange, codec).catch((error: unknown) => {
+        if (error instanceof ClientGoneError) return;
+        try {
+          const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
+          const response = renderErrorResponse(relayError, codec.errors, request.id);
+          if (reply.raw.headersSent || reply.raw.destroyed) {
+            reply.raw.end();
+            return;
+          }
+          reply.raw.writeHead(response.status, response.headers);
+          reply.raw.end(response.body);
+        } catch {
+          reply.raw.destroy();
+        }
+      });
+    });
+  }
+}
