@@ -12,7 +12,15 @@ const insertAll = db.transaction((rows: unknown[][]) => {
   for (const row of rows) statement.run(row);
 });
 
-parentPort?.on("message", (message: { id: number; rows: unknown[][] }) => {
+parentPort?.on("message", (message: { id: number; rows?: unknown[][]; close?: true }) => {
+  if (message.close) {
+    // Close here, on this thread: finalising statements during a forced terminate
+    // crashes the process on Node 24 (better-sqlite3's cleanup hook runs without an environment).
+    db.close();
+    parentPort?.close();
+    return;
+  }
+  if (message.rows === undefined) return;
   try {
     insertAll(message.rows);
     parentPort?.postMessage({ id: message.id });

@@ -98,7 +98,11 @@ export function workerWriter(path: string): UsageWriter {
     async close() {
       const w = worker;
       worker = null;
-      if (w !== null) await w.terminate();
+      if (w === null) return;
+      const exited = new Promise<void>((resolve) => w.once("exit", () => resolve()));
+      w.ref();
+      w.postMessage({ close: true });
+      await exited;
     },
   };
 }
