@@ -6,6 +6,7 @@
 import type { ResolvedProvider } from "../config/types.js";
 import { OvertError } from "../errors/overt-error.js";
 import type { ParsedClientRequest } from "../protocols/codec.js";
+import { buildMessagesRequest } from "../upstreams/anthropic/adapter.js";
 import {
   buildChatRequest,
   buildTranslatedChatRequest,
@@ -15,6 +16,7 @@ import {
 import { translateOptionsFor } from "../upstreams/openai/translate-options.js";
 import { encodeChatCompletionsRequest } from "../upstreams/openai/translate-request.js";
 import type { JsonTranscoder, StreamTranscoder } from "./transcode.js";
+import { AnthropicPassthroughJson, AnthropicPassthroughStream } from "./transcoders/anthropic-passthrough.js";
 import { OpenAiPassthroughJson, OpenAiPassthroughStream } from "./transcoders/openai-passthrough.js";
 import { OpenAiToAnthropicJson, OpenAiToAnthropicStream } from "./transcoders/openai-to-anthropic.js";
 
@@ -64,6 +66,19 @@ export function planAttempt(
         json: () => new OpenAiToAnthropicJson(provider.id),
       };
     }
+  }
+  if (dialect === "anthropic-messages" && client.dialect === "anthropic-messages") {
+    return {
+      request: buildMessagesRequest(
+        provider,
+        upstreamModel,
+        client.body,
+        client.stream,
+        client.forwardHeaders,
+      ),
+      stream: () => new AnthropicPassthroughStream(provider.id, providerSecrets(provider)),
+      json: () => new AnthropicPassthroughJson(),
+    };
   }
   throw unsupported(client, provider);
 }

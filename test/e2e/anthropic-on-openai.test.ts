@@ -8,7 +8,13 @@ import { after, before, describe, it } from "node:test";
 import Anthropic from "@anthropic-ai/sdk";
 import type { Behavior } from "../../src/upstreams/simulator/types.js";
 import { post, readSse } from "../helpers/http.js";
-import { startTestRelay, startTestUpstream, type TestRelay, type TestUpstream, usageRecords } from "../helpers/relay.js";
+import {
+  startTestRelay,
+  startTestUpstream,
+  type TestRelay,
+  type TestUpstream,
+  usageRecords,
+} from "../helpers/relay.js";
 
 const WEATHER_TOOL = {
   name: "get_weather",
@@ -45,7 +51,11 @@ describe("POST /v1/messages on an OpenAI-dialect upstream (@anthropic-ai/sdk)", 
 
   it("answers a message, translated, and says what served it", async () => {
     const { data, response } = await client.messages
-      .create({ model: "claude-sonnet-4-5", max_tokens: 100, messages: [{ role: "user", content: "Hello Claude" }] })
+      .create({
+        model: "claude-sonnet-4-5",
+        max_tokens: 100,
+        messages: [{ role: "user", content: "Hello Claude" }],
+      })
       .withResponse();
     assert.equal(data.type, "message");
     assert.equal(data.role, "assistant");
@@ -57,8 +67,15 @@ describe("POST /v1/messages on an OpenAI-dialect upstream (@anthropic-ai/sdk)", 
     assert.equal(data.model, "sim-model", "the upstream's model, never rewritten");
     assert.ok(data.usage.input_tokens > 0 && data.usage.output_tokens > 0);
     assert.equal(response.headers.get("overt-served-by"), "deepseek-like/sim-model");
-    assert.match(response.headers.get("overt-transformations") ?? "", /translated:anthropic-messages>openai-chat/);
-    const sent = upstream.simulator.hits.at(-1)?.body as { model: string; max_tokens: number; messages: unknown[] };
+    assert.match(
+      response.headers.get("overt-transformations") ?? "",
+      /translated:anthropic-messages>openai-chat/,
+    );
+    const sent = upstream.simulator.hits.at(-1)?.body as {
+      model: string;
+      max_tokens: number;
+      messages: unknown[];
+    };
     assert.equal(sent.model, "sim-model");
     assert.equal(sent.max_tokens, 100);
     assert.deepEqual(sent.messages, [{ role: "user", content: "Hello Claude" }]);
@@ -79,11 +96,16 @@ describe("POST /v1/messages on an OpenAI-dialect upstream (@anthropic-ai/sdk)", 
     assert.equal(text, "You said: Stream to me 你好");
     assert.equal(final.stop_reason, "end_turn");
     assert.ok(final.usage.output_tokens > 0);
-    const sent = upstream.simulator.hits.at(-1)?.body as { messages: Array<{ role: string }>; stream_options?: unknown };
+    const sent = upstream.simulator.hits.at(-1)?.body as {
+      messages: Array<{ role: string }>;
+      stream_options?: unknown;
+    };
     assert.equal(sent.messages[0]?.role, "system");
     assert.deepEqual(sent.stream_options, { include_usage: true });
     const rows = await usageRecords(relay.relay, 1);
-    assert.ok(rows.some((r) => r.stream && r.status === "ok" && r.usageSource === "upstream" && r.outputTokens > 0));
+    assert.ok(
+      rows.some((r) => r.stream && r.status === "ok" && r.usageSource === "upstream" && r.outputTokens > 0),
+    );
   });
 
   it("runs a tool-use round trip, streaming and not", async () => {
@@ -133,7 +155,11 @@ describe("POST /v1/messages on an OpenAI-dialect upstream (@anthropic-ai/sdk)", 
 
   it("answers errors in Anthropic's envelope, before and after the stream starts", async () => {
     await assert.rejects(
-      new Anthropic({ apiKey: "sk-ant-api03-not-ours", baseURL: relay.baseUrl, maxRetries: 0 }).messages.create({
+      new Anthropic({
+        apiKey: "sk-ant-api03-not-ours",
+        baseURL: relay.baseUrl,
+        maxRetries: 0,
+      }).messages.create({
         model: "claude-sonnet-4-5",
         max_tokens: 10,
         messages: [{ role: "user", content: "x" }],
@@ -141,12 +167,21 @@ describe("POST /v1/messages on an OpenAI-dialect upstream (@anthropic-ai/sdk)", 
       (error: unknown) => error instanceof Anthropic.AuthenticationError && error.status === 401,
     );
     await assert.rejects(
-      client.messages.create({ model: "claude-nope", max_tokens: 10, messages: [{ role: "user", content: "x" }] }),
+      client.messages.create({
+        model: "claude-nope",
+        max_tokens: 10,
+        messages: [{ role: "user", content: "x" }],
+      }),
       (error: unknown) => error instanceof Anthropic.NotFoundError,
     );
-    const missing = await post(relay.baseUrl, "/v1/messages", { model: "claude-sonnet-4-5", messages: [] }, {
-      "x-api-key": relay.key,
-    });
+    const missing = await post(
+      relay.baseUrl,
+      "/v1/messages",
+      { model: "claude-sonnet-4-5", messages: [] },
+      {
+        "x-api-key": relay.key,
+      },
+    );
     assert.equal(missing.status, 400);
     const body = (await missing.json()) as { type: string; error: { type: string; message: string } };
     assert.equal(body.type, "error");
@@ -154,15 +189,27 @@ describe("POST /v1/messages on an OpenAI-dialect upstream (@anthropic-ai/sdk)", 
     assert.match(body.error.message, /max_tokens/);
     assert.match(missing.headers.get("overt-error-code") ?? "", /./);
 
-    next = { kind: "stream-error", afterChunks: 2, error: { message: "overloaded for org-Qq12345678", type: "server_error" } };
+    next = {
+      kind: "stream-error",
+      afterChunks: 2,
+      error: { message: "overloaded for org-Qq12345678", type: "server_error" },
+    };
     const res = await post(
       relay.baseUrl,
       "/v1/messages",
-      { model: "claude-sonnet-4-5", max_tokens: 50, stream: true, messages: [{ role: "user", content: "x" }] },
+      {
+        model: "claude-sonnet-4-5",
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: "user", content: "x" }],
+      },
       { "x-api-key": relay.key, "anthropic-version": "2023-06-01" },
     );
     const events = await readSse(res);
-    const last = JSON.parse(events.at(-1) ?? "{}") as { type: string; error?: { type: string; message: string } };
+    const last = JSON.parse(events.at(-1) ?? "{}") as {
+      type: string;
+      error?: { type: string; message: string };
+    };
     assert.equal(last.type, "error");
     assert.ok(!last.error?.message.includes("org-Qq12345678"));
     assert.ok(!events.some((e) => e.includes('"message_stop"')), "never a made-up message_stop");
@@ -172,7 +219,14 @@ describe("POST /v1/messages on an OpenAI-dialect upstream (@anthropic-ai/sdk)", 
     const res = await post(
       relay.baseUrl,
       "/v1/messages",
-      { model: "claude-sonnet-4-5", messages: [{ role: "system", content: "x" }, { role: "user", content: "hi" }], max_tokens: 5 },
+      {
+        model: "claude-sonnet-4-5",
+        messages: [
+          { role: "system", content: "x" },
+          { role: "user", content: "hi" },
+        ],
+        max_tokens: 5,
+      },
       { "x-api-key": relay.key },
     );
     assert.equal(res.status, 400);

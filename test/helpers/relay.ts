@@ -129,3 +129,36 @@ export async function usageRecords(relay: Relay, count: number) {
   }
   return relay.storage.listUsage({ since: 0 }, 1000);
 }
+
+/** An Anthropic-dialect upstream (the Anthropic simulator) as a provider. */
+export async function startAnthropicUpstream(options: {
+  id: string;
+  models?: string[];
+  script?: import("../../src/upstreams/simulator/anthropic/index.js").AnthropicScript;
+  apiKey?: string;
+}): Promise<TestUpstream> {
+  const { startAnthropicSimulator } = await import("../../src/upstreams/simulator/anthropic/index.js");
+  const { Secret } = await import("../../src/config/secret.js");
+  const apiKey = options.apiKey ?? "sk-ant-upstream-test-key-0001";
+  const simulator = await startAnthropicSimulator({ script: options.script, apiKey });
+  const descriptor = PROVIDERS.get("anthropic");
+  if (!descriptor) throw new Error("anthropic descriptor missing");
+  const provider: ResolvedProvider = {
+    id: options.id,
+    descriptor,
+    region: descriptor.defaultRegion,
+    baseUrl: new URL(simulator.url),
+    jurisdiction: "US",
+    apiKey: new Secret(apiKey),
+    models: options.models ?? ["claude-echo"],
+    prices: new Map([
+      [
+        "claude-echo",
+        { model: "claude-echo", inputPerMTok: "3", cachedInputPerMTok: "0.30", outputPerMTok: "15" },
+      ],
+    ]),
+    currency: "USD",
+    allowPrivate: true,
+  };
+  return { simulator, provider };
+}

@@ -24,6 +24,7 @@ const PROVIDER_IDS = [
   "minimax",
   "siliconflow",
   "openrouter",
+  "anthropic",
 ] as const;
 /**
  * Adapter folders DESIGN §3 names under upstreams/ (openai/, anthropic/, …).
