@@ -102,6 +102,7 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     bodyLimitBytes: config.server.bodyLimitBytes,
     trustedProxies: config.server.trustedProxies,
     pipeline: chat,
+    countTokens: { keys, catalogue, dispatcherFor, transport: config.transport },
     keys,
     catalogue,
     admin: { auth: adminAuth, keys, usage: storage, audit: storage },

@@ -8,6 +8,7 @@ import { type AdminDeps, registerAdminRoutes } from "../admin/routes.js";
 import { OvertError } from "../errors/overt-error.js";
 import { extractCredential } from "../governance/credentials.js";
 import { type KeyService, keyAllowsModel } from "../governance/keys.js";
+import type { CountTokensDeps } from "../pipeline/count-tokens.js";
 import type { RelayPipeline } from "../pipeline/relay-pipeline.js";
 import { openAiErrors } from "../protocols/openai-chat/errors.js";
 import type { ModelCatalogue } from "../routing/catalogue.js";
@@ -19,6 +20,7 @@ export interface ServerDeps {
   bodyLimitBytes: number;
   trustedProxies: string[];
   pipeline: RelayPipeline;
+  countTokens: CountTokensDeps;
   keys: KeyService;
   catalogue: ModelCatalogue;
   admin: AdminDeps;
@@ -98,7 +100,12 @@ export function buildServer(deps: ServerDeps): RelayApp {
     return { object: "list", data };
   });
 
-  registerLlmRoutes(app, { pipeline: deps.pipeline, keys: deps.keys, bodyLimitBytes: deps.bodyLimitBytes });
+  registerLlmRoutes(app, {
+    pipeline: deps.pipeline,
+    countTokens: deps.countTokens,
+    keys: deps.keys,
+    bodyLimitBytes: deps.bodyLimitBytes,
+  });
   registerAdminRoutes(app, deps.admin);
   return app;
 }

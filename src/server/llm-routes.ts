@@ -7,6 +7,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { extractCredential } from "../governance/credentials.js";
 import type { KeyService } from "../governance/keys.js";
+import { type CountTokensDeps, countTokens } from "../pipeline/count-tokens.js";
+import type { ClientExchange } from "../pipeline/exchange.js";
 import { ClientGoneError, type RelayPipeline } from "../pipeline/relay-pipeline.js";
 import { anthropicMessagesCodec } from "../protocols/anthropic-messages/codec.js";
 import type { ClientCodec } from "../protocols/codec.js";
@@ -30,6 +32,7 @@ export function dialectOf(request: FastifyRequest): ErrorDialect {
 
 export interface LlmRouteDeps {
   pipeline: RelayPipeline;
+  countTokens: CountTokensDeps;
   keys: KeyService;
   bodyLimitBytes: number;
 }
@@ -40,14 +43,14 @@ export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): voi
     keyOf.set(request.raw, await deps.keys.authenticate(extractCredential(request.headers)));
   };
 
-  for (const [path, codec] of LLM_ROUTES) {
+  const serve = (path: string, codec: ClientCodec, handle: (exchange: ClientExchange) => Promise<void>) => {
     app.post(path, { onRequest: authenticateFirst, config: { codec } }, (request, reply) => {
       reply.hijack();
       const startedAt = performance.now();
       const key = keyOf.get(request.raw);
       const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt, key);
-      deps.pipeline.handle(exchange, codec).catch((error: unknown) => {
-        if (error instanceof ClientGoneError) return;
+      handle(exchange).catch((error: unknown) => {
+        if (error instanceof ClientGoneError || exchange.clientGone.aborted) return;
         try {
           const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
           const response = renderErrorResponse(relayError, codec.errors, request.id);
@@ -62,5 +65,11 @@ export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): voi
         }
       });
     });
-  }
+  };
+
+  for (const [path, codec] of LLM_ROUTES)
+    serve(path, codec, (exchange) => deps.pipeline.handle(exchange, codec));
+  serve("/v1/messages/count_tokens", anthropicMessagesCodec, (exchange) =>
+    countTokens(exchange, deps.countTokens),
+  );
 }

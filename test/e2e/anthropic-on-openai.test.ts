@@ -215,6 +215,19 @@ describe("POST /v1/messages on an OpenAI-dialect upstream (@anthropic-ai/sdk)", 
     assert.ok(!events.some((e) => e.includes('"message_stop"')), "never a made-up message_stop");
   });
 
+  it("count_tokens is estimated locally for an OpenAI-dialect upstream, and says so", async () => {
+    const hitsBefore = upstream.simulator.hits.length;
+    const { data, response } = await client.messages
+      .countTokens({
+        model: "claude-sonnet-4-5",
+        messages: [{ role: "user", content: "count these words please" }],
+      })
+      .withResponse();
+    assert.ok(data.input_tokens > 0);
+    assert.equal(response.headers.get("overt-token-count"), "estimated");
+    assert.equal(upstream.simulator.hits.length, hitsBefore, "no upstream call");
+  });
+
   it("B18: an OpenAI-shaped body on /v1/messages is refused with a clear 400", async () => {
     const res = await post(
       relay.baseUrl,

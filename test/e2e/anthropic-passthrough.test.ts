@@ -169,6 +169,21 @@ describe("POST /v1/messages on an Anthropic upstream (passthrough)", () => {
     assert.equal(row?.status, "partial");
   });
 
+  it("count_tokens is answered by the Anthropic upstream, exactly", async () => {
+    const params = {
+      model: "claude-opus-4-8",
+      messages: [{ role: "user" as const, content: "How many tokens is this?" }],
+    };
+    const viaRelay = await client.messages.countTokens(params);
+    const direct = await new Anthropic({
+      apiKey: "sk-ant-upstream-test-key-0001",
+      baseURL: upstream.simulator.url,
+      maxRetries: 0,
+    }).messages.countTokens({ ...params, model: "claude-echo" });
+    assert.equal(viaRelay.input_tokens, direct.input_tokens);
+    assert.ok(viaRelay.input_tokens > 0);
+  });
+
   it("refuses an OpenAI Chat request for an Anthropic-only model with a clear 400 (translation not built yet)", async () => {
     const openai = new OpenAI({ apiKey: relay.key, baseURL: `${relay.baseUrl}/v1`, maxRetries: 0 });
     await assert.rejects(
