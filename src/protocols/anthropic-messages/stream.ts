@@ -36,6 +36,14 @@ export interface MessagesStreamOptions {
 
 type BlockKind = "text" | "thinking" | "tool_use";
 
+const DELTA_FIELDS = {
+  text_delta: "text",
+  thinking_delta: "thinking",
+  signature_delta: "signature",
+  input_json_delta: "partial_json",
+} as const;
+type DeltaType = keyof typeof DELTA_FIELDS;
+
 const sse = (type: string, data: Record<string, unknown>): string =>
   `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
@@ -75,16 +83,12 @@ export class MessagesStreamEncoder {
     switch (event.type) {
       case "text_delta":
         if (event.text === "") return "";
-        return this.#delta(event.index, "text", { type: "text_delta", text: event.text });
+        return this.#delta(event.index, "text", "text_delta", event.text);
       case "thinking_delta": {
         let out = this.#ensure(event.index, "thinking");
-        if (event.text !== "")
-          out += this.#delta(event.index, "thinking", { type: "thinking_delta", thinking: event.text });
+        if (event.text !== "") out += this.#delta(event.index, "thinking", "thinking_delta", event.text);
         if (event.signature !== undefined) {
-          out += this.#delta(event.index, "thinking", {
-            type: "signature_delta",
-            signature: event.signature,
-          });
+          out += this.#delta(event.index, "thinking", "signature_delta", event.signature);
         }
         return out;
       }
@@ -97,10 +101,7 @@ export class MessagesStreamEncoder {
         });
       case "tool_call_delta":
         if (!this.#blocks.has(event.index)) throw this.#protocolError();
-        return this.#delta(event.index, "tool_use", {
-          type: "input_json_delta",
-          partial_json: event.argumentsJson,
-        });
+        return this.#delta(event.index, "tool_use", "input_json_delta", event.argumentsJson);
       case "block_stop":
         return this.#open?.irIndex === event.index ? this.#closeOpen() : "";
       case "finish": {
@@ -224,9 +225,15 @@ export class MessagesStreamEncoder {
     return "";
   }
 
-  #delta(irIndex: number, kind: BlockKind, delta: Record<string, unknown>): string {
+  /**
+   * The hot path of a stream: written as a template rather than through an object
+   * and JSON.stringify of it (same bytes, key order type/index/delta), which
+   * halves the cost of a translated frame.
+   */
+  #delta(irIndex: number, kind: BlockKind, type: DeltaType, value: string): string {
     const out = this.#ensure(irIndex, kind);
     const index = this.#blocks.get(irIndex)!.index;
-    return out + sse("content_block_delta", { index, delta });
+    const field = DELTA_FIELDS[type];
+    return `${out}event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${type}","${field}":${JSON.stringify(value)}}}\n\n`;
   }
 }
