@@ -1,9 +1,10 @@
 /** Worker thread of sqlite-usage-writer.ts: its own connection, one transaction per batch. */
 import { parentPort, workerData } from "node:worker_threads";
-import BetterSqlite3 from "better-sqlite3";
+import { sqliteConstructor } from "./sqlite-driver.js";
 
 const { path, sql } = workerData as { path: string; sql: string };
-const db = new BetterSqlite3(path);
+const Sqlite = sqliteConstructor();
+const db = new Sqlite(path);
 db.pragma("journal_mode = WAL");
 db.pragma("busy_timeout = 5000");
 db.pragma("synchronous = NORMAL");
@@ -14,8 +15,7 @@ const insertAll = db.transaction((rows: unknown[][]) => {
 
 parentPort?.on("message", (message: { id: number; rows?: unknown[][]; close?: true }) => {
   if (message.close) {
-    // Close here, on this thread: finalising statements during a forced terminate
-    // crashes the process on Node 24 (better-sqlite3's cleanup hook runs without an environment).
+    // Close here, on this thread, rather than being terminated mid-write.
     db.close();
     parentPort?.close();
     return;

@@ -8,9 +8,9 @@
  * Same columns and conflict rule as the shared Kysely path.
  */
 import { Worker } from "node:worker_threads";
-import type BetterSqlite3 from "better-sqlite3";
 import { encodeUsage } from "./codec.js";
 import type { UsageRecord } from "./ports.js";
+import type { SqliteDatabase } from "./sqlite-driver.js";
 
 export type UsageRow = unknown[];
 
@@ -33,7 +33,7 @@ export interface UsageWriter {
 }
 
 /** Writes on the caller's connection (in-memory databases). */
-export function inPlaceWriter(raw: BetterSqlite3.Database): UsageWriter {
+export function inPlaceWriter(raw: SqliteDatabase): UsageWriter {
   // Prepared on first use: the table exists only after migration.
   let insertAll: ((rows: readonly UsageRow[]) => void) | null = null;
   return {

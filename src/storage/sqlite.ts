@@ -1,11 +1,11 @@
 /** The embedded backend (DESIGN §6): better-sqlite3 in WAL mode behind the Kysely query layer. */
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import { KyselyStorage, type OwnedChangeSignal } from "./kysely-storage.js";
 import type { Storage, UsageRecord } from "./ports.js";
 import type { Database } from "./schema.js";
+import { type SqliteDatabase, sqliteConstructor } from "./sqlite-driver.js";
 import { inPlaceWriter, type UsageWriter, workerWriter } from "./sqlite-usage-writer.js";
 
 /** Longest time a change committed by another process (e.g. `overt keys revoke`) can go unseen. */
@@ -20,7 +20,7 @@ function isInMemory(path: string): boolean {
  * the CLI) commits to the file; this connection's own commits leave it unchanged.
  * One prepared statement, one synchronous step: cheap enough for the hot path.
  */
-function dataVersionSignal(raw: BetterSqlite3.Database, maxStalenessMs: number): OwnedChangeSignal {
+function dataVersionSignal(raw: SqliteDatabase, maxStalenessMs: number): OwnedChangeSignal {
   const stmt = raw.prepare("PRAGMA data_version").pluck().safeIntegers(false);
   let last = 0;
   let readAt = Number.NEGATIVE_INFINITY;
@@ -55,7 +55,8 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     closeSync(openSync(path, "a", 0o600));
     chmodSync(path, 0o600);
   }
-  const raw = new BetterSqlite3(path);
+  const Sqlite = sqliteConstructor();
+  const raw = new Sqlite(path);
   try {
     // Integers come back as bigint so 64-bit money sums stay exact; ./codec.ts narrows.
     raw.defaultSafeIntegers(true);

@@ -33,7 +33,7 @@ const PROVIDER_IDS = [
  */
 const ADAPTER_FOLDERS = new Set(["openai", "anthropic", "gemini", "azure", "bedrock", "compat"]);
 const DOMAIN_FOLDERS = ["governance", "routing", "accounting", "pipeline", "guard"];
-const STORAGE_PACKAGES = new Set(["better-sqlite3", "pg", "kysely"]);
+const STORAGE_PACKAGES = new Set(["better-sqlite3", "better-sqlite3-napi", "pg", "kysely"]);
 const STORAGE_PORTS = "storage/ports.ts";
 const LINE_TARGET = 300;
 const LINE_CEILING = 400;
