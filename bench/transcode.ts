@@ -3,9 +3,9 @@
 // upstream). In-process and single-threaded: measures the relay's own work per
 // frame, not the network. Prints the ratio translated / passthrough.
 import { cpuUsage } from "node:process";
+import type { StreamTranscoder } from "../src/pipeline/transcode.js";
 import { OpenAiPassthroughStream } from "../src/pipeline/transcoders/openai-passthrough.js";
 import { OpenAiToAnthropicStream } from "../src/pipeline/transcoders/openai-to-anthropic.js";
-import type { StreamTranscoder } from "../src/pipeline/transcode.js";
 import type { EventSourceMessage } from "../src/transport/sse-reader.js";
 
 const FRAMES_PER_STREAM = 200;
@@ -19,7 +19,11 @@ function frames(): EventSourceMessage[] {
     push({ ...base, choices: [{ index: 0, delta: { content: `token ${i} 你好 ` }, finish_reason: null }] });
   }
   push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: "stop" }] });
-  push({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: FRAMES_PER_STREAM, total_tokens: 210 } });
+  push({
+    ...base,
+    choices: [],
+    usage: { prompt_tokens: 10, completion_tokens: FRAMES_PER_STREAM, total_tokens: 210 },
+  });
   out.push({ id: undefined, event: undefined, data: "[DONE]" });
   return out;
 }
@@ -38,11 +42,21 @@ function measure(name: string, make: () => StreamTranscoder, streams: number): n
   run(streams);
   const used = cpuUsage(before);
   const perFrame = (used.user + used.system) / (streams * input.length);
-  console.log(`${name.padEnd(36)} ${perFrame.toFixed(3)} µs/frame  (${streams} streams × ${input.length} frames)`);
+  console.log(
+    `${name.padEnd(36)} ${perFrame.toFixed(3)} µs/frame  (${streams} streams × ${input.length} frames)`,
+  );
   return bytes > 0 ? perFrame : Number.NaN;
 }
 
 const streams = Number(process.argv[2] ?? 2000);
-const passthrough = measure("openai → openai (passthrough)", () => new OpenAiPassthroughStream("bench", false, []), streams);
-const translated = measure("openai upstream → anthropic client", () => new OpenAiToAnthropicStream("bench", "req_bench"), streams);
+const passthrough = measure(
+  "openai → openai (passthrough)",
+  () => new OpenAiPassthroughStream("bench", false, []),
+  streams,
+);
+const translated = measure(
+  "openai upstream → anthropic client",
+  () => new OpenAiToAnthropicStream("bench", "req_bench"),
+  streams,
+);
 console.log(`translated / passthrough: ${(translated / passthrough).toFixed(2)}× (target ≤ 1.5×)`);

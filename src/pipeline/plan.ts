@@ -7,6 +7,7 @@ import type { ResolvedProvider } from "../config/types.js";
 import { OvertError } from "../errors/overt-error.js";
 import type { ParsedClientRequest } from "../protocols/codec.js";
 import { buildMessagesRequest } from "../upstreams/anthropic/adapter.js";
+import { encodeMessagesRequest } from "../upstreams/anthropic/translate-request.js";
 import {
   buildChatRequest,
   buildTranslatedChatRequest,
@@ -17,6 +18,7 @@ import { translateOptionsFor } from "../upstreams/openai/translate-options.js";
 import { encodeChatCompletionsRequest } from "../upstreams/openai/translate-request.js";
 import type { JsonTranscoder, StreamTranscoder } from "./transcode.js";
 import { AnthropicPassthroughJson, AnthropicPassthroughStream } from "./transcoders/anthropic-passthrough.js";
+import { AnthropicToOpenAiJson, AnthropicToOpenAiStream } from "./transcoders/anthropic-to-openai.js";
 import { OpenAiPassthroughJson, OpenAiPassthroughStream } from "./transcoders/openai-passthrough.js";
 import { OpenAiToAnthropicJson, OpenAiToAnthropicStream } from "./transcoders/openai-to-anthropic.js";
 
@@ -66,6 +68,16 @@ export function planAttempt(
         json: () => new OpenAiToAnthropicJson(provider.id),
       };
     }
+  }
+  if (dialect === "anthropic-messages" && client.dialect === "openai-chat") {
+    const translated = encodeMessagesRequest(client.ir(), upstreamModel);
+    const request = buildMessagesRequest(provider, upstreamModel, translated.body, client.stream, {});
+    request.transformations = ["translated:openai-chat>anthropic-messages", ...translated.transformations];
+    return {
+      request,
+      stream: () => new AnthropicToOpenAiStream(provider.id, client.clientWantsUsage, requestId),
+      json: () => new AnthropicToOpenAiJson(provider.id),
+    };
   }
   if (dialect === "anthropic-messages" && client.dialect === "anthropic-messages") {
     return {

@@ -184,15 +184,77 @@ describe("POST /v1/messages on an Anthropic upstream (passthrough)", () => {
     assert.ok(viaRelay.input_tokens > 0);
   });
 
-  it("refuses an OpenAI Chat request for an Anthropic-only model with a clear 400 (translation not built yet)", async () => {
+  it("serves an OpenAI Chat client from the Anthropic upstream, translated, streaming and tools included", async () => {
     const openai = new OpenAI({ apiKey: relay.key, baseURL: `${relay.baseUrl}/v1`, maxRetries: 0 });
-    await assert.rejects(
-      openai.chat.completions.create({
+    const { data, response } = await openai.chat.completions
+      .create({
         model: "claude-opus-4-8",
-        messages: [{ role: "user", content: "x" }],
-      }),
-      (error: unknown) =>
-        error instanceof OpenAI.BadRequestError && /unsupported_by_upstream/.test(String(error.code)),
+        messages: [
+          { role: "system", content: "Be brief." },
+          { role: "user", content: "Hello from the OpenAI SDK" },
+        ],
+        max_tokens: 64,
+      })
+      .withResponse();
+    assert.equal(data.object, "chat.completion");
+    assert.equal(data.choices[0]?.message.content, "You said: Hello from the OpenAI SDK");
+    assert.equal(data.choices[0]?.finish_reason, "stop");
+    assert.equal(data.model, "claude-echo");
+    assert.ok((data.usage?.prompt_tokens ?? 0) > 0);
+    assert.match(
+      response.headers.get("overt-transformations") ?? "",
+      /translated:openai-chat>anthropic-messages/,
     );
+    const sent = upstream.simulator.hits.at(-1)?.body as {
+      system?: unknown;
+      max_tokens: number;
+      model: string;
+    };
+    assert.equal(sent.model, "claude-echo");
+    assert.equal(sent.system, "Be brief.");
+    assert.equal(sent.max_tokens, 64);
+
+    const stream = await openai.chat.completions.create({
+      model: "claude-opus-4-8",
+      messages: [{ role: "user", content: "Stream 你好" }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let text = "";
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    assert.equal(text, "You said: Stream 你好");
+    assert.ok(usage && usage.completion_tokens > 0);
+
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: "function",
+        function: {
+          name: "lookup",
+          parameters: { type: "object", properties: { q: { type: "string" } }, required: ["q"] },
+        },
+      },
+    ];
+    const first = await openai.chat.completions.create({
+      model: "claude-opus-4-8",
+      messages: [{ role: "user", content: "look it up" }],
+      tools,
+    });
+    const call = first.choices[0]?.message.tool_calls?.[0];
+    assert.equal(first.choices[0]?.finish_reason, "tool_calls");
+    assert.ok(call && call.type === "function" && call.function.name === "lookup");
+    const second = await openai.chat.completions.create({
+      model: "claude-opus-4-8",
+      messages: [
+        { role: "user", content: "look it up" },
+        { role: "assistant", content: null, tool_calls: [call] },
+        { role: "tool", tool_call_id: call.id, content: "42" },
+      ],
+      tools,
+    });
+    assert.equal(second.choices[0]?.message.content, "Tool said: 42");
   });
 });

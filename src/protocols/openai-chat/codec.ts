@@ -1,6 +1,6 @@
 /** The OpenAI Chat Completions client dialect. */
-import { OvertError } from "../../errors/overt-error.js";
 import type { ClientCodec, ParsedClientRequest } from "../codec.js";
+import { decodeChatRequest } from "./decode.js";
 import { openAiErrors } from "./errors.js";
 import { validateChatRequest } from "./validate.js";
 
@@ -17,12 +17,7 @@ export const openAiChatCodec: ClientCodec = {
       maxOutputTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined,
       clientWantsUsage: request.stream_options?.include_usage === true,
       body: request as Record<string, unknown>,
-      ir() {
-        throw new OvertError("OVT_ERR_TRANSLATE_UNSUPPORTED", {
-          feature: "OpenAI Chat Completions requests",
-          detail: "this relay does not yet translate them for a non-OpenAI-dialect upstream",
-        });
-      },
+      ir: () => decodeChatRequest(request),
       forwardHeaders: {},
     };
   },
