@@ -6,7 +6,7 @@
 import type { IrRequest } from "../ir/request.js";
 import type { ErrorDialect } from "./dialect.js";
 
-export type ClientDialect = "openai-chat" | "anthropic-messages";
+export type ClientDialect = "openai-chat" | "anthropic-messages" | "openai-responses" | "gemini";
 
 export interface ParsedClientRequest {
   dialect: ClientDialect;
