@@ -5,7 +5,7 @@
 import { cpuUsage } from "node:process";
 import type { StreamTranscoder } from "../src/pipeline/transcode.js";
 import { OpenAiPassthroughStream } from "../src/pipeline/transcoders/openai-passthrough.js";
-import { OpenAiToAnthropicStream } from "../src/pipeline/transcoders/openai-to-anthropic.js";
+import { TranslatedStream } from "../src/pipeline/transcoders/translated.js";
 import type { EventSourceMessage } from "../src/transport/sse-reader.js";
 
 const FRAMES_PER_STREAM = 200;
@@ -56,7 +56,12 @@ const passthrough = measure(
 );
 const translated = measure(
   "openai upstream → anthropic client",
-  () => new OpenAiToAnthropicStream("bench", "req_bench"),
+  () =>
+    new TranslatedStream("openai-chat", "anthropic-messages", {
+      provider: "bench",
+      requestId: "req_bench",
+      includeUsage: true,
+    }),
   streams,
 );
 console.log(`translated / passthrough: ${(translated / passthrough).toFixed(2)}× (target ≤ 1.5×)`);

@@ -1,7 +1,8 @@
 /**
  * One attempt's plan: the upstream request and the transcoders for its answer,
- * chosen from the client's dialect and the provider's (DESIGN §4: passthrough
- * when they match, translation through the IR when they do not).
+ * chosen from the client's dialect and the provider's (DESIGN §4): passthrough
+ * when they match, translation through the IR — any client encoder with any
+ * upstream decoder — when they do not.
  */
 import type { ResolvedProvider } from "../config/types.js";
 import { OvertError } from "../errors/overt-error.js";
@@ -18,9 +19,10 @@ import { translateOptionsFor } from "../upstreams/openai/translate-options.js";
 import { encodeChatCompletionsRequest } from "../upstreams/openai/translate-request.js";
 import type { JsonTranscoder, StreamTranscoder } from "./transcode.js";
 import { AnthropicPassthroughJson, AnthropicPassthroughStream } from "./transcoders/anthropic-passthrough.js";
-import { AnthropicToOpenAiJson, AnthropicToOpenAiStream } from "./transcoders/anthropic-to-openai.js";
+import { canEncode } from "./transcoders/client-encoders.js";
 import { OpenAiPassthroughJson, OpenAiPassthroughStream } from "./transcoders/openai-passthrough.js";
-import { OpenAiToAnthropicJson, OpenAiToAnthropicStream } from "./transcoders/openai-to-anthropic.js";
+import { TranslatedJson, TranslatedStream } from "./transcoders/translated.js";
+import type { UpstreamDialect } from "./transcoders/upstream-decoders.js";
 
 export interface AttemptPlan {
   request: UpstreamRequest;
@@ -35,51 +37,20 @@ function unsupported(client: ParsedClientRequest, provider: ResolvedProvider): O
   });
 }
 
-export function planAttempt(
+function passthrough(
   client: ParsedClientRequest,
   provider: ResolvedProvider,
   upstreamModel: string,
-  requestId: string,
-): AttemptPlan {
-  const dialect: string = provider.descriptor.dialect;
-  if (dialect === "openai-chat") {
-    if (client.dialect === "openai-chat") {
-      return {
-        request: buildChatRequest(provider, upstreamModel, client.body, client.stream),
-        stream: () =>
-          new OpenAiPassthroughStream(provider.id, client.clientWantsUsage, providerSecrets(provider)),
-        json: () => new OpenAiPassthroughJson(),
-      };
-    }
-    if (client.dialect === "anthropic-messages") {
-      const translated = encodeChatCompletionsRequest(
-        client.ir(),
-        upstreamModel,
-        translateOptionsFor(provider),
-      );
-      return {
-        request: buildTranslatedChatRequest(
-          provider,
-          translated.body,
-          client.stream,
-          translated.transformations,
-        ),
-        stream: () => new OpenAiToAnthropicStream(provider.id, requestId),
-        json: () => new OpenAiToAnthropicJson(provider.id),
-      };
-    }
-  }
-  if (dialect === "anthropic-messages" && client.dialect === "openai-chat") {
-    const translated = encodeMessagesRequest(client.ir(), upstreamModel);
-    const request = buildMessagesRequest(provider, upstreamModel, translated.body, client.stream, {});
-    request.transformations = ["translated:openai-chat>anthropic-messages", ...translated.transformations];
+): AttemptPlan | null {
+  if (client.dialect === "openai-chat" && provider.descriptor.dialect === "openai-chat") {
     return {
-      request,
-      stream: () => new AnthropicToOpenAiStream(provider.id, client.clientWantsUsage, requestId),
-      json: () => new AnthropicToOpenAiJson(provider.id),
+      request: buildChatRequest(provider, upstreamModel, client.body, client.stream),
+      stream: () =>
+        new OpenAiPassthroughStream(provider.id, client.clientWantsUsage, providerSecrets(provider)),
+      json: () => new OpenAiPassthroughJson(),
     };
   }
-  if (dialect === "anthropic-messages" && client.dialect === "anthropic-messages") {
+  if (client.dialect === "anthropic-messages" && provider.descriptor.dialect === "anthropic-messages") {
     return {
       request: buildMessagesRequest(
         provider,
@@ -92,5 +63,46 @@ export function planAttempt(
       json: () => new AnthropicPassthroughJson(),
     };
   }
-  throw unsupported(client, provider);
+  return null;
+}
+
+function translatedRequest(
+  client: ParsedClientRequest,
+  provider: ResolvedProvider,
+  upstreamModel: string,
+): UpstreamRequest {
+  const label = `translated:${client.dialect}>${provider.descriptor.dialect}`;
+  if (provider.descriptor.dialect === "openai-chat") {
+    const translated = encodeChatCompletionsRequest(
+      client.ir(),
+      upstreamModel,
+      translateOptionsFor(provider),
+    );
+    return buildTranslatedChatRequest(provider, translated.body, client.stream, [
+      label,
+      ...translated.transformations,
+    ]);
+  }
+  const translated = encodeMessagesRequest(client.ir(), upstreamModel);
+  const request = buildMessagesRequest(provider, upstreamModel, translated.body, client.stream, {});
+  request.transformations = [label, ...translated.transformations];
+  return request;
+}
+
+export function planAttempt(
+  client: ParsedClientRequest,
+  provider: ResolvedProvider,
+  upstreamModel: string,
+  requestId: string,
+): AttemptPlan {
+  const same = passthrough(client, provider, upstreamModel);
+  if (same) return same;
+  const upstream: UpstreamDialect = provider.descriptor.dialect;
+  if (!canEncode(client.dialect)) throw unsupported(client, provider);
+  const options = { provider: provider.id, requestId, includeUsage: client.clientWantsUsage };
+  return {
+    request: translatedRequest(client, provider, upstreamModel),
+    stream: () => new TranslatedStream(upstream, client.dialect, options),
+    json: () => new TranslatedJson(upstream, client.dialect, provider.id),
+  };
 }

@@ -84,7 +84,7 @@ export function buildTranslatedChatRequest(
       ...authHeaders(provider),
     },
     body: JSON.stringify(body),
-    transformations: ["translated:anthropic-messages>openai-chat", ...transformations],
+    transformations,
   };
 }
 

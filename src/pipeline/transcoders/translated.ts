@@ -1,0 +1,108 @@
+/**
+ * A translated exchange: upstream decoder → IR events → client encoder, for any
+ * pair (pipeline/plan.ts picks them). Usage comes from the upstream decoder.
+ */
+import { errorFromEvent, isOvertError, OvertError } from "../../errors/overt-error.js";
+import type { IrEvent } from "../../ir/stream.js";
+import type { SettledUsage } from "../../ir/usage.js";
+import type { ClientDialect } from "../../protocols/codec.js";
+import type { EventSourceMessage } from "../../transport/sse-reader.js";
+import type { JsonResult, JsonTranscoder, StreamStep, StreamTranscoder } from "../transcode.js";
+import {
+  type ClientStreamEncoder,
+  clientStreamEncoder,
+  type EncoderOptions,
+  encodeClientBody,
+} from "./client-encoders.js";
+import {
+  decodeUpstreamBody,
+  type UpstreamDialect,
+  type UpstreamStreamDecoder,
+  upstreamStreamDecoder,
+} from "./upstream-decoders.js";
+
+function collect(events: readonly IrEvent[], into: string[]): void {
+  for (const e of events) {
+    if (e.type === "text_delta" || e.type === "thinking_delta") into.push(e.text);
+    else if (e.type === "tool_call_delta") into.push(e.argumentsJson);
+  }
+}
+
+export class TranslatedStream implements StreamTranscoder {
+  readonly delivered: string[] = [];
+  readonly #provider: string;
+  readonly #upstream: UpstreamStreamDecoder;
+  readonly #client: ClientStreamEncoder;
+  #upstreamFailed: string | undefined;
+
+  constructor(upstream: UpstreamDialect, client: ClientDialect, options: EncoderOptions) {
+    this.#provider = options.provider;
+    this.#upstream = upstreamStreamDecoder(upstream, options.provider);
+    this.#client = clientStreamEncoder(client, options);
+  }
+
+  get usage(): SettledUsage | null {
+    return this.#upstream.usage;
+  }
+
+  event(event: EventSourceMessage): StreamStep {
+    const step = this.#upstream.push(event);
+    let out = "";
+    try {
+      for (const e of step.events) {
+        if (e.type === "error")
+          return { out, failure: errorFromEvent(e.code, e.message, "OVT_ERR_UPSTREAM_STREAM_ERROR") };
+        if (e.type === "finish" && e.reason === "error") this.#upstreamFailed = e.rawReason ?? "error";
+        out += this.#client.push(e);
+      }
+    } catch (error) {
+      if (isOvertError(error)) return { out, failure: error };
+      throw error;
+    }
+    collect(step.events, this.delivered);
+    if (step.failure) return { out, failure: step.failure };
+    if (!step.done) return { out };
+    if (this.#upstreamFailed !== undefined) {
+      const detail = this.#upstreamFailed;
+      return {
+        out,
+        failure: new OvertError("OVT_ERR_UPSTREAM_ABORTED", { provider: this.#provider, detail }),
+      };
+    }
+    const tail = this.#client.end();
+    return tail.failure
+      ? { out: out + tail.out, failure: tail.failure }
+      : { out: out + tail.out, done: true };
+  }
+
+  end(): StreamStep {
+    return {
+      out: "",
+      failure: new OvertError("OVT_ERR_UPSTREAM_DISCONNECTED", { provider: this.#provider }),
+    };
+  }
+}
+
+export class TranslatedJson implements JsonTranscoder {
+  readonly #upstream: UpstreamDialect;
+  readonly #client: ClientDialect;
+  readonly #provider: string;
+
+  constructor(upstream: UpstreamDialect, client: ClientDialect, provider: string) {
+    this.#upstream = upstream;
+    this.#client = client;
+    this.#provider = provider;
+  }
+
+  transcode(json: Record<string, unknown>): JsonResult {
+    try {
+      const { events, usage } = decodeUpstreamBody(this.#upstream, json, this.#provider);
+      const delivered: string[] = [];
+      collect(events, delivered);
+      return { ok: true, body: encodeClientBody(this.#client, events, this.#provider), usage, delivered };
+    } catch (error) {
+      if (isOvertError(error)) return { ok: false, error };
+      throw error;
+    }
+  }
+}
