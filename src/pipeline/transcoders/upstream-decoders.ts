@@ -45,7 +45,7 @@ function parse(data: string): unknown {
   }
 }
 
-function guard(provider: string, run: () => DecodedStep): DecodedStep {
+function guard(run: () => DecodedStep): DecodedStep {
   try {
     return run();
   } catch (error) {
@@ -86,7 +86,7 @@ class OpenAiChatDecoder implements UpstreamStreamDecoder {
     const first = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     const usage = chunk.usage ?? field(first, "usage");
     if (usage !== undefined && usage !== null) this.usage = normaliseOpenAiUsage(usage) ?? this.usage;
-    return guard(this.#provider, () => ({ events: this.#decoder.push(chunk) }));
+    return guard(() => ({ events: this.#decoder.push(chunk) }));
   }
 }
 
@@ -111,7 +111,7 @@ class AnthropicDecoder implements UpstreamStreamDecoder {
     if (name === "message_start")
       this.usage = normaliseAnthropicUsage(field(field(data, "message"), "usage"), this.usage);
     else if (name === "message_delta") this.usage = normaliseAnthropicUsage(field(data, "usage"), this.usage);
-    return guard(this.#provider, () => ({
+    return guard(() => ({
       events: this.#decoder.push(name, data),
       done: name === "message_stop",
     }));
