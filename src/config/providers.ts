@@ -216,7 +216,20 @@ function resolveOne(
     prices.set(model, Object.freeze(price));
   }
 
-  return { id, descriptor, region, baseUrl, jurisdiction, apiKey, models, prices, currency, allowPrivate };
+  const wildcard = entry?.wildcard ?? true;
+  return {
+    id,
+    descriptor,
+    region,
+    baseUrl,
+    jurisdiction,
+    apiKey,
+    models,
+    prices,
+    currency,
+    allowPrivate,
+    wildcard,
+  };
 }
 
 function validTypes(): string {

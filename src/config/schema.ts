@@ -96,6 +96,8 @@ export const providerEntrySchema = z.strictObject({
   region: z.string().optional(),
   jurisdiction: jurisdictionField.optional(),
   allowPrivate: boolField.optional(),
+  /** Serve any model name as `<id>/<model>` (and matching bare names), not only the listed ones. Default true. */
+  wildcard: boolField.optional(),
   models: z.array(modelIdField).optional(),
   currency: z.enum(["USD", "CNY"]).optional(),
   prices: z.record(z.string(), modelPriceSchema).optional(),

@@ -41,6 +41,12 @@ export interface ResolvedProvider {
   currency: "USD" | "CNY";
   /** Loopback/private base URL explicitly allowed (self-hosted) — or the built-in simulator. */
   allowPrivate: boolean;
+  /**
+   * Serves any model name as `<id>/<model>`, and bare names matching the
+   * descriptor's modelPattern when no other provider claims them, so a new model
+   * release works without a config change (its cost is then recorded as unpriced).
+   */
+  wildcard: boolean;
 }
 
 export interface DeploymentConfig {

@@ -18,15 +18,58 @@ export interface Route {
   deployments: readonly Deployment[];
 }
 
+/** Longest model name accepted for wildcard routing. */
+const MAX_MODEL_NAME = 200;
+/** Characters a wildcard-routed model name may use (no spaces, controls or look-alikes: catalogue B7). */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/;
+const DYNAMIC_CACHE_LIMIT = 1_000;
+
 export class ModelCatalogue {
   readonly #routes: ReadonlyMap<string, Route>;
+  readonly #wildcards: ReadonlyMap<string, ResolvedProvider>;
+  readonly #families: ReadonlyArray<{ pattern: RegExp; provider: ResolvedProvider }>;
+  readonly #dynamic = new Map<string, Route | null>();
 
-  constructor(routes: Map<string, Route>) {
+  constructor(routes: Map<string, Route>, providers: readonly ResolvedProvider[] = []) {
     this.#routes = routes;
+    const wild = providers.filter((p) => p.wildcard);
+    this.#wildcards = new Map(wild.map((p) => [p.id, p]));
+    this.#families = wild
+      .filter((p) => p.descriptor.modelPattern !== undefined)
+      .map((p) => ({ pattern: new RegExp(p.descriptor.modelPattern ?? "^$"), provider: p }));
   }
 
+  /**
+   * Exact names first (explicit and catalogue routes). Then, for wildcard
+   * providers: `<provider>/<model>` reaches that provider with any model name, and
+   * a bare name reaches the one provider whose family pattern it matches (none or
+   * several: not found — never a guess between providers).
+   */
   resolve(name: string): Route | undefined {
-    return this.#routes.get(name);
+    const exact = this.#routes.get(name);
+    if (exact !== undefined) return exact;
+    const cached = this.#dynamic.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const route = this.#resolveDynamic(name);
+    if (this.#dynamic.size >= DYNAMIC_CACHE_LIMIT) this.#dynamic.clear();
+    this.#dynamic.set(name, route ?? null);
+    return route;
+  }
+
+  #resolveDynamic(name: string): Route | undefined {
+    if (name.length > MAX_MODEL_NAME) return undefined;
+    const slash = name.indexOf("/");
+    if (slash > 0) {
+      const provider = this.#wildcards.get(name.slice(0, slash));
+      const model = name.slice(slash + 1);
+      if (provider === undefined || !MODEL_NAME.test(model.replaceAll("/", "-"))) return undefined;
+      return { publicName: name, deployments: [{ provider, upstreamModel: model, weight: 1 }] };
+    }
+    if (!MODEL_NAME.test(name)) return undefined;
+    const owners = this.#families.filter((f) => f.pattern.test(name));
+    const owner = owners.length === 1 ? owners[0] : undefined;
+    if (owner === undefined) return undefined;
+    return { publicName: name, deployments: [{ provider: owner.provider, upstreamModel: name, weight: 1 }] };
   }
 
   list(): Route[] {
@@ -67,5 +110,5 @@ export function buildCatalogue(
       continue;
     routes.set(model, { publicName: model, deployments: owners });
   }
-  return new ModelCatalogue(routes);
+  return new ModelCatalogue(routes, providers);
 }

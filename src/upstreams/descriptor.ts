@@ -56,6 +56,12 @@ export interface ProviderQuirks {
 export interface ProviderDescriptor {
   /** Stable id used in config, routes and the `overt-served-by` header. */
   id: string;
+  /**
+   * Which bare model names belong to this provider's family (a simple anchored
+   * prefix pattern, e.g. "^claude-"): lets `claude-opus-4-8` reach Anthropic before
+   * any price table lists it. Absent for aggregators and generic servers.
+   */
+  modelPattern?: string;
   displayName: string;
   dialect: ProviderDialect;
   regions: Readonly<Record<string, ProviderRegion>>;

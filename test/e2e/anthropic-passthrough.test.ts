@@ -169,6 +169,30 @@ describe("POST /v1/messages on an Anthropic upstream (passthrough)", () => {
     assert.equal(row?.status, "partial");
   });
 
+  it("a model released after the price table works without config, recorded as unpriced", async () => {
+    const wild = await startAnthropicUpstream({ id: "anthropic", wildcard: true });
+    const wildRelay = await startTestRelay({ providers: [wild.provider] });
+    try {
+      const c = new Anthropic({ apiKey: wildRelay.key, baseURL: wildRelay.baseUrl, maxRetries: 0 });
+      const reply = await c.messages.create({
+        model: "claude-opus-9-9",
+        max_tokens: 20,
+        messages: [{ role: "user", content: "new" }],
+      });
+      assert.equal(reply.model, "claude-opus-9-9");
+      assert.equal((wild.simulator.hits.at(-1)?.body as { model: string }).model, "claude-opus-9-9");
+      const rows = await usageRecords(wildRelay.relay, 1);
+      const row = rows.find((r) => r.upstreamModel === "claude-opus-9-9");
+      assert.ok(row);
+      assert.equal(row.unpriced, true);
+      assert.equal(row.costNano, 0n);
+      assert.ok(row.inputTokens > 0, "usage is still recorded");
+    } finally {
+      await wildRelay.close();
+      await wild.simulator.close();
+    }
+  });
+
   it("count_tokens is answered by the Anthropic upstream, exactly", async () => {
     const params = {
       model: "claude-opus-4-8",

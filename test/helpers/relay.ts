@@ -22,6 +22,7 @@ export interface TestUpstreamOptions {
   currency?: "USD" | "CNY";
   apiKey?: string;
   jurisdiction?: string;
+  wildcard?: boolean;
 }
 
 export interface TestUpstream {
@@ -48,6 +49,7 @@ export async function startTestUpstream(options: TestUpstreamOptions): Promise<T
     prices: new Map(prices.map((p) => [p.model, p])),
     currency: options.currency ?? "USD",
     allowPrivate: true,
+    wildcard: options.wildcard ?? false,
   };
   return { simulator, provider };
 }
@@ -136,6 +138,7 @@ export async function startAnthropicUpstream(options: {
   models?: string[];
   script?: import("../../src/upstreams/simulator/anthropic/index.js").AnthropicScript;
   apiKey?: string;
+  wildcard?: boolean;
 }): Promise<TestUpstream> {
   const { startAnthropicSimulator } = await import("../../src/upstreams/simulator/anthropic/index.js");
   const { Secret } = await import("../../src/config/secret.js");
@@ -159,6 +162,7 @@ export async function startAnthropicUpstream(options: {
     ]),
     currency: "USD",
     allowPrivate: true,
+    wildcard: options.wildcard ?? false,
   };
   return { simulator, provider };
 }

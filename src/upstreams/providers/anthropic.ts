@@ -43,6 +43,7 @@ import { defineProvider } from "./freeze.js";
 
 export const anthropic = defineProvider({
   id: "anthropic",
+  modelPattern: "^claude-",
   displayName: "Anthropic",
   dialect: "anthropic-messages",
   regions: { default: { baseUrl: "https://api.anthropic.com", jurisdiction: "US" } },

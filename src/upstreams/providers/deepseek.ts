@@ -20,6 +20,7 @@ import { defineProvider } from "./freeze.js";
 
 export const deepseek = defineProvider({
   id: "deepseek",
+  modelPattern: "^deepseek-",
   displayName: "DeepSeek",
   dialect: "openai-chat",
   regions: { default: { baseUrl: "https://api.deepseek.com", jurisdiction: "CN" } },

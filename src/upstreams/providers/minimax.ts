@@ -20,6 +20,7 @@ import { defineProvider } from "./freeze.js";
 
 export const minimax = defineProvider({
   id: "minimax",
+  modelPattern: "^(minimax-|MiniMax-|abab)",
   displayName: "MiniMax",
   dialect: "openai-chat",
   regions: {

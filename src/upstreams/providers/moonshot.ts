@@ -22,6 +22,7 @@ import { defineProvider } from "./freeze.js";
 
 export const moonshot = defineProvider({
   id: "moonshot",
+  modelPattern: "^(kimi-|moonshot-)",
   displayName: "Moonshot AI (Kimi)",
   dialect: "openai-chat",
   regions: {

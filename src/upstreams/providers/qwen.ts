@@ -19,6 +19,7 @@ import { defineProvider } from "./freeze.js";
 
 export const qwen = defineProvider({
   id: "qwen",
+  modelPattern: "^(qwen|qwq|qvq)",
   displayName: "Qwen (Alibaba Cloud Model Studio)",
   dialect: "openai-chat",
   regions: {

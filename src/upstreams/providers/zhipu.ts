@@ -15,6 +15,7 @@ import { defineProvider } from "./freeze.js";
 
 export const zhipu = defineProvider({
   id: "zhipu",
+  modelPattern: "^(glm-|chatglm)",
   displayName: "Zhipu AI (GLM)",
   dialect: "openai-chat",
   regions: { default: { baseUrl: "https://open.bigmodel.cn/api/paas/v4", jurisdiction: "CN" } },

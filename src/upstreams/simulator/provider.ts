@@ -44,5 +44,6 @@ export function simulatorProvider(baseUrl: string): ResolvedProvider {
     prices: new Map(FREE.map((p) => [p.model, p])),
     currency: "USD",
     allowPrivate: true,
+    wildcard: false,
   };
 }
