@@ -11,6 +11,7 @@ import { buildMessagesRequest } from "../upstreams/anthropic/adapter.js";
 import { encodeMessagesRequest } from "../upstreams/anthropic/translate-request.js";
 import {
   buildChatRequest,
+  buildEmbeddingsRequest,
   buildTranslatedChatRequest,
   providerSecrets,
   type UpstreamRequest,
@@ -47,6 +48,13 @@ function passthrough(
       request: buildChatRequest(provider, upstreamModel, client.body, client.stream),
       stream: () =>
         new OpenAiPassthroughStream(provider.id, client.clientWantsUsage, providerSecrets(provider)),
+      json: () => new OpenAiPassthroughJson(),
+    };
+  }
+  if (client.dialect === "openai-embeddings" && provider.descriptor.dialect === "openai-chat") {
+    return {
+      request: buildEmbeddingsRequest(provider, upstreamModel, client.body),
+      stream: () => new OpenAiPassthroughStream(provider.id, false, providerSecrets(provider)),
       json: () => new OpenAiPassthroughJson(),
     };
   }

@@ -6,7 +6,12 @@
 import type { IrRequest } from "../ir/request.js";
 import type { ErrorDialect } from "./dialect.js";
 
-export type ClientDialect = "openai-chat" | "anthropic-messages" | "openai-responses" | "gemini";
+export type ClientDialect =
+  | "openai-chat"
+  | "anthropic-messages"
+  | "openai-responses"
+  | "gemini"
+  | "openai-embeddings";
 
 export interface ParsedClientRequest {
   dialect: ClientDialect;

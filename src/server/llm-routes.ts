@@ -14,6 +14,7 @@ import { anthropicMessagesCodec } from "../protocols/anthropic-messages/codec.js
 import type { ClientCodec } from "../protocols/codec.js";
 import type { ErrorDialect } from "../protocols/dialect.js";
 import { openAiChatCodec } from "../protocols/openai-chat/codec.js";
+import { openAiEmbeddingsCodec } from "../protocols/openai-chat/embeddings-codec.js";
 import { openAiErrors } from "../protocols/openai-chat/errors.js";
 import type { VirtualKeyRecord } from "../storage/ports.js";
 import { renderErrorResponse, toOvertError } from "./error-response.js";
@@ -22,6 +23,7 @@ import { rawExchange } from "./raw-exchange.js";
 export const LLM_ROUTES: ReadonlyArray<readonly [string, ClientCodec]> = [
   ["/v1/chat/completions", openAiChatCodec],
   ["/v1/messages", anthropicMessagesCodec],
+  ["/v1/embeddings", openAiEmbeddingsCodec],
 ];
 
 /** The error envelope for a request: its route's dialect, OpenAI's elsewhere. */

@@ -67,6 +67,26 @@ export function buildChatRequest(
   };
 }
 
+/** POST <base>/embeddings: passthrough with the model name replaced. */
+export function buildEmbeddingsRequest(
+  provider: ResolvedProvider,
+  upstreamModel: string,
+  clientBody: Record<string, unknown>,
+): UpstreamRequest {
+  return {
+    origin: provider.baseUrl.origin,
+    path: endpointPath(provider, "/embeddings"),
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json",
+      "user-agent": USER_AGENT,
+      ...authHeaders(provider),
+    },
+    body: JSON.stringify({ ...clientBody, model: upstreamModel }),
+    transformations: [],
+  };
+}
+
 /** The upstream request for a body already translated from another dialect. */
 export function buildTranslatedChatRequest(
   provider: ResolvedProvider,

@@ -17,7 +17,7 @@ import { defineProvider } from "./freeze.js";
 
 export const openai = defineProvider({
   id: "openai",
-  modelPattern: "^(gpt-|o[0-9]|chatgpt-)",
+  modelPattern: "^(gpt-|o[0-9]|chatgpt-|text-embedding-)",
   displayName: "OpenAI",
   dialect: "openai-chat",
   regions: { default: { baseUrl: "https://api.openai.com/v1", jurisdiction: "US" } },

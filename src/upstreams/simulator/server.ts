@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { type ChatContext, isBehavior, runBehavior } from "./behaviors.js";
 import { answerChat } from "./chat.js";
+import { answerEmbeddings } from "./embeddings.js";
 import {
   errorEnvelope,
   incorrectKeyError,
@@ -79,6 +80,10 @@ async function route(
   if (isChat) {
     if (chat !== null && "messages" in chat) return answerChat(ex, chat);
     if (chat !== null) return sendJson(ex, 400, errorEnvelope(chat));
+  }
+  if (hit.method === "POST" && pathname === "/v1/embeddings") {
+    const answer = answerEmbeddings(hit.body);
+    return sendJson(ex, answer.status, answer.body);
   }
   if (hit.method === "GET" && pathname === "/v1/models") return sendJson(ex, 200, modelsList());
   const modelMatch = /^\/v1\/models\/([^/]+)$/.exec(pathname);
