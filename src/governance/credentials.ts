@@ -1,6 +1,6 @@
 /**
  * Reads the client's relay credential from request headers. Every dialect's
- * header is accepted (OpenAI `Authorization: Bearer`, Anthropic `x-api-key`,
+ * header is accepted (OpenAI `Authorization: Bearer`, Anthropic `x-api-key`, Gemini `x-goog-api-key`,
  * Azure `api-key`); two different values are refused rather than guessed
  * (security catalogue A2, A9).
  */
@@ -24,7 +24,7 @@ export function extractCredential(headers: HeaderBag): string {
     }
     candidates.push(["authorization", match[1] ?? ""]);
   }
-  for (const header of ["x-api-key", "api-key"]) {
+  for (const header of ["x-api-key", "api-key", "x-goog-api-key"]) {
     const value = single(headers[header]);
     if (value !== undefined) candidates.push([header, value.trim()]);
   }
