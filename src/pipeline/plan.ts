@@ -107,10 +107,18 @@ export function planAttempt(
   if (same) return same;
   const upstream: UpstreamDialect = provider.descriptor.dialect;
   if (!canEncode(client.dialect)) throw unsupported(client, provider);
-  const options = { provider: provider.id, requestId, includeUsage: client.clientWantsUsage };
+  const options = {
+    provider: provider.id,
+    requestId,
+    includeUsage: client.clientWantsUsage,
+    sse: client.sse,
+    clientBody: client.body,
+  };
+  const request = translatedRequest(client, provider, upstreamModel);
+  if (client.notes) request.transformations.push(...client.notes);
   return {
-    request: translatedRequest(client, provider, upstreamModel),
+    request,
     stream: () => new TranslatedStream(upstream, client.dialect, options),
-    json: () => new TranslatedJson(upstream, client.dialect, provider.id),
+    json: () => new TranslatedJson(upstream, client.dialect, options),
   };
 }

@@ -192,6 +192,7 @@ export class RelayPipeline {
     if (upstream.transformations.length > 0)
       headers["overt-transformations"] = upstream.transformations.join(", ");
     if (codec.dialect === "anthropic-messages") headers["request-id"] = exchange.requestId;
+    if (body.sse === false) headers["content-type"] = "application/json; charset=utf-8";
     if (state.stream) {
       return await relaySse(exchange, response, state, headers, {
         provider: provider.id,

@@ -99,7 +99,7 @@ export async function relaySse(
     if (failure !== null) {
       const error: OvertError = failure;
       state.errorCode = error.code;
-      out += options.errors.renderStreamError(error, state.requestId);
+      out += transcoder.renderFailure?.(error) ?? options.errors.renderStreamError(error, state.requestId);
     }
     if (out.length > 0 && !exchange.clientGone.aborted) await sink.write(out);
   } finally {

@@ -25,6 +25,8 @@ export interface StreamTranscoder {
   readonly usage: SettledUsage | null;
   /** Generated text delivered so far, for estimates when usage is missing. */
   readonly delivered: string[];
+  /** The in-stream error, when the client dialect's framing needs the stream's own state. */
+  renderFailure?(failure: OvertError): string | undefined;
 }
 
 export type JsonResult =

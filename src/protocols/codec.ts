@@ -29,6 +29,10 @@ export interface ParsedClientRequest {
   ir(): IrRequest;
   /** Client headers meant for a same-dialect upstream (e.g. anthropic-beta), already checked for CR/LF. */
   forwardHeaders: Record<string, string>;
+  /** Gemini streams only: SSE (`alt=sse`) rather than one JSON array. */
+  sse?: boolean;
+  /** Changes the relay makes on the client's behalf whatever the upstream (e.g. "store=false"). */
+  notes?: string[];
 }
 
 export interface ClientCodec {

@@ -71,7 +71,8 @@ export function rawExchange(
     },
     startStream(headers): StreamSink {
       if (!response.destroyed) {
-        response.writeHead(200, { ...headers, ...SSE_HEADERS, "x-request-id": requestId });
+        // A dialect may stream another media type (Gemini's JSON array): its headers win.
+        response.writeHead(200, { ...SSE_HEADERS, ...headers, "x-request-id": requestId });
         response.flushHeaders();
       }
       return {

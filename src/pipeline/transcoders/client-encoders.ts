@@ -9,23 +9,34 @@ import type { IrEvent } from "../../ir/stream.js";
 import { encodeMessagesResponse } from "../../protocols/anthropic-messages/encode.js";
 import { MessagesStreamEncoder } from "../../protocols/anthropic-messages/stream.js";
 import type { ClientDialect } from "../../protocols/codec.js";
+import { encodeGenerateContentResponse } from "../../protocols/gemini/encode.js";
+import { GenerateContentStreamEncoder } from "../../protocols/gemini/stream.js";
 import { encodeChatCompletion } from "../../protocols/openai-chat/encode.js";
 import { ChatCompletionsStreamEncoder } from "../../protocols/openai-chat/stream.js";
+import { encodeResponse } from "../../protocols/openai-responses/encode.js";
+import { ResponsesStreamEncoder } from "../../protocols/openai-responses/stream.js";
+import { responseEchoOf } from "../../protocols/openai-responses/wire.js";
 
 export interface ClientStreamEncoder {
   push(event: IrEvent): string;
   /** Called once the upstream completed: the terminal events, or a failure when the output was not complete. */
   end(): { out: string; failure?: OvertError };
+  /** The dialect's in-stream error when its framing depends on the stream so far (Gemini's JSON array). */
+  error?(failure: OvertError): string;
 }
 
 export interface EncoderOptions {
   provider: string;
   requestId: string;
   includeUsage: boolean;
+  /** Gemini streams: SSE (`alt=sse`) or one JSON array. */
+  sse?: boolean;
+  /** The client's parsed body, for dialects whose answers echo request settings (Responses). */
+  clientBody?: Record<string, unknown>;
 }
 
 type StreamFactory = (options: EncoderOptions) => ClientStreamEncoder;
-type BodyEncoder = (events: readonly IrEvent[], provider: string) => unknown;
+type BodyEncoder = (events: readonly IrEvent[], options: EncoderOptions) => unknown;
 
 const STREAMS: Partial<Record<ClientDialect, StreamFactory>> = {
   "anthropic-messages": ({ provider, requestId }) => {
@@ -44,9 +55,37 @@ const STREAMS: Partial<Record<ClientDialect, StreamFactory>> = {
   },
 };
 
+STREAMS["openai-responses"] = ({ provider, requestId, clientBody }) => {
+  const encoder = new ResponsesStreamEncoder({ provider, requestId, echo: responseEchoOf(clientBody) });
+  return {
+    push: (e) => encoder.push(e),
+    end: () => {
+      const out = encoder.end();
+      return encoder.failure ? { out, failure: encoder.failure } : { out };
+    },
+    // Codex reads `response.failed`, which needs the stream's own state (sequence numbers, items).
+    error: (failure) => encoder.error(failure),
+  };
+};
+
+STREAMS.gemini = ({ provider, requestId, sse }) => {
+  const encoder = new GenerateContentStreamEncoder({ sse: sse !== false, provider, requestId });
+  return {
+    push: (e) => encoder.push(e),
+    end: () => {
+      const out = encoder.end();
+      return encoder.failure ? { out, failure: encoder.failure } : { out };
+    },
+    error: (failure) => encoder.error(failure),
+  };
+};
+
 const BODIES: Partial<Record<ClientDialect, BodyEncoder>> = {
-  "anthropic-messages": (events, provider) => encodeMessagesResponse(events, { provider }),
-  "openai-chat": (events, provider) => encodeChatCompletion(events, { provider }),
+  gemini: (events, { provider }) => encodeGenerateContentResponse(events, { provider }),
+  "openai-responses": (events, { provider, clientBody }) =>
+    encodeResponse(events, { provider, echo: responseEchoOf(clientBody) }),
+  "anthropic-messages": (events, { provider }) => encodeMessagesResponse(events, { provider }),
+  "openai-chat": (events, { provider }) => encodeChatCompletion(events, { provider }),
 };
 
 export function canEncode(dialect: ClientDialect): boolean {
@@ -62,9 +101,9 @@ export function clientStreamEncoder(dialect: ClientDialect, options: EncoderOpti
 export function encodeClientBody(
   dialect: ClientDialect,
   events: readonly IrEvent[],
-  provider: string,
+  options: EncoderOptions,
 ): string {
   const encode = BODIES[dialect];
   if (!encode) throw new Error(`no body encoder for ${dialect}`);
-  return JSON.stringify(encode(events, provider));
+  return JSON.stringify(encode(events, options));
 }

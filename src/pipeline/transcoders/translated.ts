@@ -45,6 +45,10 @@ export class TranslatedStream implements StreamTranscoder {
     return this.#upstream.usage;
   }
 
+  renderFailure(failure: OvertError): string | undefined {
+    return this.#client.error?.(failure);
+  }
+
   event(event: EventSourceMessage): StreamStep {
     const step = this.#upstream.push(event);
     let out = "";
@@ -86,20 +90,20 @@ export class TranslatedStream implements StreamTranscoder {
 export class TranslatedJson implements JsonTranscoder {
   readonly #upstream: UpstreamDialect;
   readonly #client: ClientDialect;
-  readonly #provider: string;
+  readonly #options: EncoderOptions;
 
-  constructor(upstream: UpstreamDialect, client: ClientDialect, provider: string) {
+  constructor(upstream: UpstreamDialect, client: ClientDialect, options: EncoderOptions) {
     this.#upstream = upstream;
     this.#client = client;
-    this.#provider = provider;
+    this.#options = options;
   }
 
   transcode(json: Record<string, unknown>): JsonResult {
     try {
-      const { events, usage } = decodeUpstreamBody(this.#upstream, json, this.#provider);
+      const { events, usage } = decodeUpstreamBody(this.#upstream, json, this.#options.provider);
       const delivered: string[] = [];
       collect(events, delivered);
-      return { ok: true, body: encodeClientBody(this.#client, events, this.#provider), usage, delivered };
+      return { ok: true, body: encodeClientBody(this.#client, events, this.#options), usage, delivered };
     } catch (error) {
       if (isOvertError(error)) return { ok: false, error };
       throw error;
