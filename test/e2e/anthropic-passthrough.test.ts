@@ -180,7 +180,10 @@ describe("POST /v1/messages on an Anthropic upstream (passthrough)", () => {
         messages: [{ role: "user", content: "new" }],
       });
       assert.equal(reply.model, "claude-opus-9-9");
-      assert.equal((wild.simulator.hits.at(-1)?.body as { model?: string } | undefined)?.model, "claude-opus-9-9");
+      assert.equal(
+        (wild.simulator.hits.at(-1)?.body as { model?: string } | undefined)?.model,
+        "claude-opus-9-9",
+      );
       const rows = await usageRecords(wildRelay.relay, 1);
       const row = rows.find((r) => r.upstreamModel === "claude-opus-9-9");
       assert.ok(row);
