@@ -84,3 +84,14 @@ export function capOutput(usage: SettledUsage, maxOutputTokens: number | undefin
     flagged: true,
   };
 }
+
+/** The Responses API's usage shape (input_tokens, output_tokens, *_details), same validation. */
+export function normaliseResponsesUsage(usage: unknown): SettledUsage | undefined {
+  if (!isRecord(usage)) return undefined;
+  return normaliseOpenAiUsage({
+    prompt_tokens: usage.input_tokens,
+    completion_tokens: usage.output_tokens,
+    prompt_tokens_details: usage.input_tokens_details,
+    completion_tokens_details: usage.output_tokens_details,
+  });
+}

@@ -12,6 +12,7 @@ import { encodeMessagesRequest } from "../upstreams/anthropic/translate-request.
 import {
   buildChatRequest,
   buildEmbeddingsRequest,
+  buildResponsesRequest,
   buildTranslatedChatRequest,
   providerSecrets,
   type UpstreamRequest,
@@ -22,6 +23,7 @@ import type { JsonTranscoder, StreamTranscoder } from "./transcode.js";
 import { AnthropicPassthroughJson, AnthropicPassthroughStream } from "./transcoders/anthropic-passthrough.js";
 import { canEncode } from "./transcoders/client-encoders.js";
 import { OpenAiPassthroughJson, OpenAiPassthroughStream } from "./transcoders/openai-passthrough.js";
+import { ResponsesPassthroughJson, ResponsesPassthroughStream } from "./transcoders/responses-passthrough.js";
 import { TranslatedJson, TranslatedStream } from "./transcoders/translated.js";
 import type { UpstreamDialect } from "./transcoders/upstream-decoders.js";
 
@@ -49,6 +51,15 @@ function passthrough(
       stream: () =>
         new OpenAiPassthroughStream(provider.id, client.clientWantsUsage, providerSecrets(provider)),
       json: () => new OpenAiPassthroughJson(),
+    };
+  }
+  if (client.dialect === "openai-responses" && provider.descriptor.quirks.responses === true) {
+    const request = buildResponsesRequest(provider, upstreamModel, client.body, client.stream);
+    request.transformations.push(...(client.notes ?? []));
+    return {
+      request,
+      stream: () => new ResponsesPassthroughStream(provider.id, providerSecrets(provider)),
+      json: () => new ResponsesPassthroughJson(),
     };
   }
   if (client.dialect === "openai-embeddings" && provider.descriptor.dialect === "openai-chat") {

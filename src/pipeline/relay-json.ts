@@ -51,7 +51,9 @@ export async function relayJson(
       retrySame: false,
     };
   }
-  if (json.error !== undefined && json.choices === undefined && json.content === undefined) {
+  const hasOutput = ["choices", "content", "output", "candidates", "data"].some((field) => field in json);
+  const hasError = typeof json.error === "string" || (typeof json.error === "object" && json.error !== null);
+  if (hasError && !hasOutput) {
     // Some compatible servers answer 200 with an error body: never relay it as a success.
     state.upstreamEngaged = false;
     return {

@@ -51,6 +51,8 @@ export interface PriceTable {
 export interface ProviderQuirks {
   /** How the upstream reports usage on streams: OpenAI's stream_options, always-on, or not at all. */
   streamUsage: "stream_options" | "always" | "none";
+  /** Also serves the OpenAI Responses API at <base>/responses: Responses clients pass straight through. */
+  responses?: boolean;
 }
 
 export interface ProviderDescriptor {

@@ -67,6 +67,30 @@ export function buildChatRequest(
   };
 }
 
+/**
+ * POST <base>/responses for a Responses client on an upstream that serves that API:
+ * passthrough with the model replaced and `store` forced false (zero retention).
+ */
+export function buildResponsesRequest(
+  provider: ResolvedProvider,
+  upstreamModel: string,
+  clientBody: Record<string, unknown>,
+  stream: boolean,
+): UpstreamRequest {
+  return {
+    origin: provider.baseUrl.origin,
+    path: endpointPath(provider, "/responses"),
+    headers: {
+      "content-type": "application/json",
+      accept: stream ? "text/event-stream" : "application/json",
+      "user-agent": USER_AGENT,
+      ...authHeaders(provider),
+    },
+    body: JSON.stringify({ ...clientBody, model: upstreamModel, store: false }),
+    transformations: [],
+  };
+}
+
 /** POST <base>/embeddings: passthrough with the model name replaced. */
 export function buildEmbeddingsRequest(
   provider: ResolvedProvider,

@@ -26,7 +26,7 @@ export const openai = defineProvider({
   envPrefixes: ["OPENAI"],
   requiresApiKey: true,
   hasCatalogue: true,
-  quirks: { streamUsage: "stream_options" },
+  quirks: { streamUsage: "stream_options", responses: true },
   prices: {
     currency: "USD",
     asOf: "2026-10-26",
