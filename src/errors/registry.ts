@@ -228,6 +228,13 @@ export const ERRORS = Object.freeze({
     "Upstream {provider} sent a malformed stream event.",
     "Sent in-stream: an SSE event carried invalid JSON. Usage is settled as partial.",
   ),
+  OVT_ERR_UPSTREAM_OVERLOADED: def(
+    529,
+    "upstream_overloaded",
+    "overloaded",
+    "Upstream {provider} is overloaded; retry shortly.",
+    "The upstream said it is overloaded (HTTP 529, or an overloaded error mid-stream); clients should back off and retry.",
+  ),
   OVT_ERR_UPSTREAM_STREAM_ERROR: def(
     502,
     "upstream_stream_error",

@@ -25,7 +25,7 @@ import { canEncode } from "./transcoders/client-encoders.js";
 import { OpenAiPassthroughJson, OpenAiPassthroughStream } from "./transcoders/openai-passthrough.js";
 import { ResponsesPassthroughJson, ResponsesPassthroughStream } from "./transcoders/responses-passthrough.js";
 import { TranslatedJson, TranslatedStream } from "./transcoders/translated.js";
-import type { UpstreamDialect } from "./transcoders/upstream-decoders.js";
+import { isDecodable } from "./transcoders/upstream-decoders.js";
 
 export interface AttemptPlan {
   request: UpstreamRequest;
@@ -116,8 +116,8 @@ export function planAttempt(
 ): AttemptPlan {
   const same = passthrough(client, provider, upstreamModel);
   if (same) return same;
-  const upstream: UpstreamDialect = provider.descriptor.dialect;
-  if (!canEncode(client.dialect)) throw unsupported(client, provider);
+  const upstream = provider.descriptor.dialect;
+  if (!canEncode(client.dialect) || !isDecodable(upstream)) throw unsupported(client, provider);
   const options = {
     provider: provider.id,
     requestId,

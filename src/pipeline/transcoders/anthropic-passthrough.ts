@@ -12,7 +12,22 @@ import { normaliseAnthropicUsage } from "../../upstreams/anthropic/adapter.js";
 import { describeStreamError } from "../../upstreams/openai/adapter.js";
 import type { JsonResult, JsonTranscoder, StreamStep, StreamTranscoder } from "../transcode.js";
 
-const EVENT_NAME = /^[a-z_]{1,64}$/;
+/**
+ * The Messages stream grammar's event names. Events are forwarded with their
+ * payload untouched (new block and delta types — beta features — survive); an
+ * event name outside the grammar is ignored, as the catalogue's tolerant parser
+ * asks (C3), since no client could act on it.
+ */
+const KNOWN_EVENTS = new Set([
+  "message_start",
+  "content_block_start",
+  "content_block_delta",
+  "content_block_stop",
+  "message_delta",
+  "message_stop",
+  "ping",
+  "error",
+]);
 
 function parse(data: string): Record<string, unknown> | null {
   try {
@@ -41,9 +56,11 @@ export class AnthropicPassthroughStream implements StreamTranscoder {
   }
 
   event(event: EventSourceMessage): StreamStep {
-    const name = event.event ?? "message";
+    // Every Messages event is named; a nameless one is not part of the grammar.
+    const name = event.event;
+    if (name !== undefined && !KNOWN_EVENTS.has(name)) return { out: "" };
     const data = parse(event.data);
-    if (data === null || !EVENT_NAME.test(name)) {
+    if (data === null || name === undefined) {
       return { out: "", failure: new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: this.#provider }) };
     }
     if (name === "error") {

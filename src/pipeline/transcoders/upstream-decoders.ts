@@ -21,6 +21,11 @@ import { parseChunk } from "./openai-passthrough.js";
 
 export type UpstreamDialect = "openai-chat" | "anthropic-messages";
 
+/** Upstream dialects the relay can translate from (others are reachable only by passthrough). */
+export function isDecodable(dialect: string): dialect is UpstreamDialect {
+  return dialect === "openai-chat" || dialect === "anthropic-messages";
+}
+
 export interface DecodedStep {
   events: IrEvent[];
   /** The upstream's terminal event arrived and the response is complete. */

@@ -16,6 +16,20 @@ export const LIMITS = Object.freeze({
   maxTokens: 10_000_000,
 });
 
+/**
+ * Top-level fields that belong to another client dialect (catalogue B18): a body
+ * sent to the wrong route is refused by name rather than half-forwarded.
+ */
+const FOREIGN: Readonly<Record<string, string>> = {
+  system: "Anthropic Messages (send it to /v1/messages, or use a system message)",
+  stop_sequences: "Anthropic Messages (send it to /v1/messages)",
+  contents: "the Gemini API (send it to /v1beta/models/{model}:generateContent)",
+  systemInstruction: "the Gemini API (send it to /v1beta/models/{model}:generateContent)",
+  generationConfig: "the Gemini API (send it to /v1beta/models/{model}:generateContent)",
+  input: "the Responses API (send it to /v1/responses)",
+  instructions: "the Responses API (send it to /v1/responses)",
+};
+
 /** Body fields that would steer the relay's egress or credentials (catalogue B9). */
 const FORBIDDEN = [
   "api_base",
@@ -42,16 +56,26 @@ const numberIn = (name: string, min: number, max: number) =>
     .min(min, { error: `${name} must be a number ${min}–${max}` })
     .max(max, { error: `${name} must be a number ${min}–${max}` });
 
+/** Content part types of the Chat Completions API; anything else (tool_use, input_text, …) is another dialect's. */
+const PART_TYPES = ["text", "image_url", "input_audio", "file", "refusal"] as const;
+
 const content = z.union([z.string(), z.array(z.looseObject({ type: z.string() })), z.null()], {
   error: "content must be a string, an array of content parts, or null",
 });
 
-const message = z.looseObject({
-  role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
-    error: "role must be one of system, developer, user, assistant, tool, function",
-  }),
-  content: content.optional(),
-});
+const MISSING_CONTENT = "content is required for this role";
+
+const message = z
+  .looseObject({
+    role: z.enum(["system", "developer", "user", "assistant", "tool", "function"], {
+      error: "role must be one of system, developer, user, assistant, tool, function",
+    }),
+    content: content.optional(),
+  })
+  .refine((m) => m.role === "assistant" || m.content !== undefined, {
+    error: MISSING_CONTENT,
+    path: ["content"],
+  });
 
 const chatRequest = z.looseObject({
   model: z.string({ error: "model must be a string" }).min(1, { error: "model must not be empty" }),
@@ -115,6 +139,23 @@ function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
+/** Another dialect's content parts (tool_use, input_text, …) are refused by path, before anything else. */
+function checkPartTypes(messages: unknown): void {
+  if (!Array.isArray(messages)) return;
+  messages.forEach((message, i) => {
+    const content = (message as { content?: unknown } | null)?.content;
+    if (!Array.isArray(content)) return;
+    content.forEach((part, j) => {
+      const type = (part as { type?: unknown } | null)?.type;
+      if (typeof type === "string" && !(PART_TYPES as readonly string[]).includes(type)) {
+        const param = `messages[${i}].content[${j}].type`;
+        const detail = `unknown content part type '${type.slice(0, 40)}' (at ${param}); expected ${PART_TYPES.join(", ")}`;
+        throw new OvertError("OVT_ERR_REQ_INVALID_FIELD", { detail }, { param });
+      }
+    });
+  });
+}
+
 /** Validates and returns the same object (not a copy), typed; throws OVT_ERR_REQ_* naming the field. */
 export function validateChatRequest(body: unknown): ChatRequest {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
@@ -125,6 +166,16 @@ export function validateChatRequest(body: unknown): ChatRequest {
     if (Object.hasOwn(record, field))
       throw new OvertError("OVT_ERR_REQ_FORBIDDEN_PARAMETER", { param: field }, { param: field });
   }
+  for (const [field, dialect] of Object.entries(FOREIGN)) {
+    if (Object.hasOwn(record, field)) {
+      throw new OvertError(
+        "OVT_ERR_REQ_INVALID_FIELD",
+        { detail: `${field} is not a Chat Completions field: this body looks like ${dialect}.` },
+        { param: field },
+      );
+    }
+  }
+  checkPartTypes(record.messages);
   for (const required of ["model", "messages"]) {
     if (record[required] === undefined) {
       throw new OvertError("OVT_ERR_REQ_MISSING_FIELD", { param: required }, { param: required });
@@ -134,6 +185,9 @@ export function validateChatRequest(body: unknown): ChatRequest {
   if (!result.success) {
     const issue = result.error.issues[0];
     const param = issue ? fieldPath(issue.path) : null;
+    if (issue?.message === MISSING_CONTENT && param !== null) {
+      throw new OvertError("OVT_ERR_REQ_MISSING_FIELD", { param }, { param });
+    }
     const detail = !issue
       ? "Invalid request."
       : issue.path.length <= 1

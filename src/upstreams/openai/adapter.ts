@@ -172,6 +172,13 @@ export function mapUpstreamStatus(
       retrySame: false,
     };
   }
+  if (status === 529) {
+    return {
+      error: new OvertError("OVT_ERR_UPSTREAM_OVERLOADED", { provider: name }),
+      retryable: true,
+      retrySame: true,
+    };
+  }
   if (status >= 500) {
     return {
       error: new OvertError("OVT_ERR_UPSTREAM_ERROR", { provider: name, status }),
