@@ -9,6 +9,8 @@ import { OvertError } from "../errors/overt-error.js";
 import type { ParsedClientRequest } from "../protocols/codec.js";
 import { buildMessagesRequest } from "../upstreams/anthropic/adapter.js";
 import { encodeMessagesRequest } from "../upstreams/anthropic/translate-request.js";
+import { buildGenerateContentRequest } from "../upstreams/gemini/adapter.js";
+import { encodeGenerateContentRequest } from "../upstreams/gemini/translate-request.js";
 import {
   buildChatRequest,
   buildEmbeddingsRequest,
@@ -102,6 +104,13 @@ function translatedRequest(
       ...translated.transformations,
     ]);
   }
+  if (provider.descriptor.dialect === "gemini") {
+    const translated = encodeGenerateContentRequest(client.ir(), upstreamModel);
+    return buildGenerateContentRequest(provider, upstreamModel, translated.body, client.stream, [
+      label,
+      ...translated.transformations,
+    ]);
+  }
   const translated = encodeMessagesRequest(client.ir(), upstreamModel);
   const request = buildMessagesRequest(provider, upstreamModel, translated.body, client.stream, {});
   request.transformations = [label, ...translated.transformations];
@@ -126,7 +135,7 @@ export function planAttempt(
     clientBody: client.body,
   };
   const request = translatedRequest(client, provider, upstreamModel);
-  if (client.notes) request.transformations.push(...client.notes);
+  request.transformations.push(...(client.notes ?? []), ...(client.translationNotes ?? []));
   return {
     request,
     stream: () => new TranslatedStream(upstream, client.dialect, options),

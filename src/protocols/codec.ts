@@ -33,6 +33,8 @@ export interface ParsedClientRequest {
   sse?: boolean;
   /** Changes the relay makes on the client's behalf whatever the upstream (e.g. "store=false"). */
   notes?: string[];
+  /** Changes made only when the request is translated for another dialect (e.g. hosted tools left out). */
+  translationNotes?: string[];
 }
 
 export interface ClientCodec {

@@ -27,8 +27,12 @@ export type AuthScheme = { scheme: "bearer" } | { scheme: "header"; header: stri
  * - `anthropic-messages`: Anthropic Messages; the base URL is the API root
  *   (`https://api.anthropic.com`, the same convention as the Anthropic SDKs'
  *   ANTHROPIC_BASE_URL) and the adapter appends `/v1/messages`.
+ * - `gemini`: the Gemini API (generateContent); the base URL is the API root
+ *   (`https://generativelanguage.googleapis.com`, as @google/genai takes its
+ *   baseUrl) and the adapter appends `/v1beta/models/{model}:generateContent`
+ *   or `:streamGenerateContent?alt=sse`.
  */
-export type ProviderDialect = "openai-chat" | "anthropic-messages";
+export type ProviderDialect = "openai-chat" | "anthropic-messages" | "gemini";
 
 /** A public list price, copied from the provider's price page on `asOf`. Decimal strings, per 1M tokens. */
 export interface ModelPrice {

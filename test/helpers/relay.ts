@@ -166,3 +166,31 @@ export async function startAnthropicUpstream(options: {
   };
   return { simulator, provider };
 }
+
+/** A Gemini-dialect upstream (the Gemini simulator) as a provider. */
+export async function startGeminiUpstream(options: {
+  id: string;
+  models?: string[];
+  script?: import("../../src/upstreams/simulator/gemini/index.js").GeminiScript;
+}): Promise<TestUpstream> {
+  const { startGeminiSimulator } = await import("../../src/upstreams/simulator/gemini/index.js");
+  const { Secret } = await import("../../src/config/secret.js");
+  const apiKey = "gemini-upstream-test-key-0001";
+  const simulator = await startGeminiSimulator({ script: options.script, apiKey });
+  const descriptor = PROVIDERS.get("gemini");
+  if (!descriptor) throw new Error("gemini descriptor missing");
+  const provider: ResolvedProvider = {
+    id: options.id,
+    descriptor,
+    region: descriptor.defaultRegion,
+    baseUrl: new URL(simulator.url),
+    jurisdiction: "US",
+    apiKey: new Secret(apiKey),
+    models: options.models ?? ["gemini-echo"],
+    prices: new Map([["gemini-echo", { model: "gemini-echo", inputPerMTok: "1", outputPerMTok: "4" }]]),
+    currency: "USD",
+    allowPrivate: true,
+    wildcard: false,
+  };
+  return { simulator, provider };
+}

@@ -12,7 +12,7 @@ import {
   pricePerTokenNano,
 } from "../../src/upstreams/providers/index.js";
 
-const DIALECTS = new Set(["openai-chat", "anthropic-messages"]);
+const DIALECTS = new Set(["openai-chat", "anthropic-messages", "gemini"]);
 
 /** Catalogue providers whose table is deliberately empty: no current price could be confirmed (see their files). */
 const NO_CONFIRMED_PRICES = new Set(["siliconflow", "openrouter"]);
@@ -32,6 +32,7 @@ describe("provider descriptors", () => {
     assert.deepEqual([...PROVIDERS.keys()].sort(), [
       "anthropic",
       "deepseek",
+      "gemini",
       "minimax",
       "moonshot",
       "openai",
@@ -79,7 +80,7 @@ describe("provider descriptors", () => {
     assert.throws(() => map.set("evil", openai), TypeError);
     assert.throws(() => map.delete("openai"), TypeError);
     assert.throws(() => map.clear(), TypeError);
-    assert.equal(PROVIDERS.size, 10);
+    assert.equal(PROVIDERS.size, 11);
   });
 
   it("every catalogue provider has a valid, dated, sourced price table", () => {

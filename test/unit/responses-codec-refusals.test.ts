@@ -60,14 +60,24 @@ describe("validation and refusals", () => {
     }
   });
 
-  it("refuses built-in tools, naming them", () => {
-    for (const type of [
-      "web_search",
-      "file_search",
-      "code_interpreter",
-      "computer_use_preview",
-      "local_shell",
-    ]) {
+  it("leaves out hosted tools that are only offered (Codex sends them by default), and says so", async () => {
+    const { decodeResponsesRequest } = await import("../../src/protocols/openai-responses/decode.js");
+    const { hostedToolNotes } = await import("../../src/protocols/openai-responses/decode-options.js");
+    const tools = [
+      { type: "namespace", name: "multi_agent_v1", tools: [] },
+      weatherTool,
+      { type: "web_search" },
+    ];
+    const ir = decodeResponsesRequest({ model: "m", input: "x", tools });
+    assert.deepEqual(
+      ir.tools.map((t) => t.name),
+      [weatherTool.name],
+    );
+    assert.deepEqual(hostedToolNotes(tools), ["dropped:tools[0](namespace)", "dropped:tools[2](web_search)"]);
+  });
+
+  it("refuses built-in tools it cannot leave out, naming them", () => {
+    for (const type of ["computer_use_preview", "mcp", "apply_patch_call_output"]) {
       const error = refusal({ model: "m", input: "x", tools: [weatherTool, { type }] });
       assert.equal(error.errorName, "OVT_ERR_TRANSLATE_UNSUPPORTED");
       assert.equal(error.param, "tools[1].type");

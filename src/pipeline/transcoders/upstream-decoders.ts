@@ -14,16 +14,21 @@ import {
   MessagesStreamDecoder,
 } from "../../upstreams/anthropic/translate-response.js";
 import {
+  decodeGenerateContentResponse,
+  GenerateContentStreamDecoder,
+  normaliseGeminiUsage,
+} from "../../upstreams/gemini/translate-response.js";
+import {
   ChatCompletionsStreamDecoder,
   decodeChatCompletion,
 } from "../../upstreams/openai/translate-response.js";
 import { parseChunk } from "./openai-passthrough.js";
 
-export type UpstreamDialect = "openai-chat" | "anthropic-messages";
+export type UpstreamDialect = "openai-chat" | "anthropic-messages" | "gemini";
 
 /** Upstream dialects the relay can translate from (others are reachable only by passthrough). */
 export function isDecodable(dialect: string): dialect is UpstreamDialect {
-  return dialect === "openai-chat" || dialect === "anthropic-messages";
+  return dialect === "openai-chat" || dialect === "anthropic-messages" || dialect === "gemini";
 }
 
 export interface DecodedStep {
@@ -123,7 +128,38 @@ class AnthropicDecoder implements UpstreamStreamDecoder {
   }
 }
 
+/**
+ * Gemini streams have no terminal event: each `data:` is a whole
+ * GenerateContentResponse, and the one carrying the finish reason (with the
+ * cumulative usageMetadata) is the last.
+ */
+class GeminiDecoder implements UpstreamStreamDecoder {
+  usage: SettledUsage | null = null;
+  readonly #provider: string;
+  readonly #decoder: GenerateContentStreamDecoder;
+
+  constructor(provider: string) {
+    this.#provider = provider;
+    this.#decoder = new GenerateContentStreamDecoder(provider);
+  }
+
+  push(event: EventSourceMessage): DecodedStep {
+    const chunk = parse(event.data);
+    if (chunk === undefined)
+      return {
+        events: [],
+        failure: new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: this.#provider }),
+      };
+    this.usage = normaliseGeminiUsage(field(chunk, "usageMetadata")) ?? this.usage;
+    return guard(() => {
+      const events = this.#decoder.push(chunk);
+      return { events, done: this.#decoder.finished };
+    });
+  }
+}
+
 export function upstreamStreamDecoder(dialect: UpstreamDialect, provider: string): UpstreamStreamDecoder {
+  if (dialect === "gemini") return new GeminiDecoder(provider);
   return dialect === "openai-chat" ? new OpenAiChatDecoder(provider) : new AnthropicDecoder(provider);
 }
 
@@ -134,6 +170,12 @@ export function decodeUpstreamBody(
 ): { events: IrEvent[]; usage: SettledUsage | null } {
   if (dialect === "openai-chat") {
     return { events: decodeChatCompletion(json, provider), usage: normaliseOpenAiUsage(json.usage) ?? null };
+  }
+  if (dialect === "gemini") {
+    return {
+      events: decodeGenerateContentResponse(json, provider),
+      usage: normaliseGeminiUsage(json.usageMetadata),
+    };
   }
   return { events: decodeMessagesResponse(json, provider), usage: normaliseAnthropicUsage(json.usage) };
 }

@@ -11,6 +11,7 @@
 import type { IrRequest } from "../../ir/request.js";
 import type { ClientCodec, ParsedClientRequest } from "../codec.js";
 import { decodeResponsesRequest, storeForcedFalse, validateResponsesRequest } from "./decode.js";
+import { hostedToolNotes } from "./decode-options.js";
 import { responsesErrors } from "./errors.js";
 
 export const openAiResponsesCodec: ClientCodec = {
@@ -35,6 +36,7 @@ export const openAiResponsesCodec: ClientCodec = {
       forwardHeaders: {},
       // Zero retention: nothing is stored upstream on the client's say-so, and the answer says so.
       notes: storeForcedFalse(request) ? ["store=false"] : [],
+      translationNotes: hostedToolNotes(request.tools),
     };
   },
 };

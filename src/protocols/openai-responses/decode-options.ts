@@ -54,12 +54,42 @@ export const REASONING_BUDGETS: Readonly<Record<string, number>> = Object.freeze
 const MIN_BUDGET = 1024;
 const SUMMARIES = new Set(["auto", "concise", "detailed"]);
 
-export function decodeTool(raw: unknown, path: Path, ext: Record<string, unknown>): ToolDefinition {
+/**
+ * Tools the upstream cannot run that a client offers by default rather than asks
+ * for (Codex sends its sub-agent namespace and hosted web search with every
+ * request): offered but not forced, they are left out and the answer says so in
+ * `overt-transformations` (see hostedToolNotes) — the model simply does not see
+ * them. Forced through tool_choice, they are refused.
+ */
+const OFFERED_ONLY = new Set([
+  "namespace",
+  "web_search",
+  "web_search_preview",
+  "file_search",
+  "code_interpreter",
+  "image_generation",
+  "local_shell",
+]);
+
+/** Notes for the tools decodeTool leaves out, e.g. "dropped:tools[7](web_search)". */
+export function hostedToolNotes(tools: unknown): string[] {
+  if (!Array.isArray(tools)) return [];
+  const notes: string[] = [];
+  tools.forEach((tool, i) => {
+    const type = isRecord(tool) ? tool.type : undefined;
+    if (typeof type === "string" && OFFERED_ONLY.has(type)) notes.push(`dropped:tools[${i}](${type})`);
+  });
+  return notes;
+}
+
+/** A function tool, or null for a hosted tool that is left out (hostedToolNotes reports it). */
+export function decodeTool(raw: unknown, path: Path, ext: Record<string, unknown>): ToolDefinition | null {
   if (!isRecord(raw)) throw invalid(path, "tools must be objects");
   const type = raw.type;
   if (!isSet(type)) throw missing([...path, "type"]);
   if (typeof type !== "string") throw invalid([...path, "type"], "type must be a string");
   if (type === "custom") throw unsupported([...path, "type"], "A custom tool", CUSTOM);
+  if (OFFERED_ONLY.has(type)) return null;
   if (type !== "function") throw unsupported([...path, "type"], `The built-in tool '${type}'`, BUILTIN);
   collectUnknown(raw, TOOL_KEYS, path, ext);
   // "Omitting parameters defines a function with an empty parameter list."

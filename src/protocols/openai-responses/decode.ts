@@ -175,7 +175,7 @@ export function decodeResponsesRequest(body: unknown): IrRequest {
   const leading: ContentBlock[] = instructions ? [{ type: "text", text: instructions }] : [];
   const { system, messages } = decodeInput(request.input, extensions);
   const tools = Array.isArray(raw.tools)
-    ? raw.tools.map((t, i) => decodeTool(t, ["tools", i], extensions))
+    ? raw.tools.flatMap((t, i) => decodeTool(t, ["tools", i], extensions) ?? [])
     : [];
 
   const ir: IrRequest = {

@@ -5,6 +5,7 @@
 import type { ProviderDescriptor } from "../descriptor.js";
 import { anthropic } from "./anthropic.js";
 import { deepseek } from "./deepseek.js";
+import { gemini } from "./gemini.js";
 import { minimax } from "./minimax.js";
 import { moonshot } from "./moonshot.js";
 import { openai } from "./openai.js";
@@ -27,6 +28,7 @@ const ALL: readonly ProviderDescriptor[] = [
   minimax,
   siliconflow,
   openrouter,
+  gemini,
   openaiCompatible,
 ];
 
