@@ -57,6 +57,8 @@ export interface ProviderQuirks {
   streamUsage: "stream_options" | "always" | "none";
   /** Also serves the OpenAI Responses API at <base>/responses: Responses clients pass straight through. */
   responses?: boolean;
+  /** Azure OpenAI's URL scheme: /openai/deployments/{model}/<endpoint>?api-version=… */
+  azureDeployments?: { apiVersion: string };
 }
 
 export interface ProviderDescriptor {

@@ -31,6 +31,7 @@ describe("provider descriptors", () => {
   it("lists exactly the built-in providers", () => {
     assert.deepEqual([...PROVIDERS.keys()].sort(), [
       "anthropic",
+      "azure",
       "deepseek",
       "gemini",
       "minimax",
@@ -80,7 +81,7 @@ describe("provider descriptors", () => {
     assert.throws(() => map.set("evil", openai), TypeError);
     assert.throws(() => map.delete("openai"), TypeError);
     assert.throws(() => map.clear(), TypeError);
-    assert.equal(PROVIDERS.size, 11);
+    assert.equal(PROVIDERS.size, 12);
   });
 
   it("every catalogue provider has a valid, dated, sourced price table", () => {
@@ -171,12 +172,21 @@ describe("provider descriptors", () => {
     assert.equal(g.requiresApiKey, false);
     assert.deepEqual(Object.keys(g.regions), []);
     assert.equal(g.prices.models.length, 0);
-    for (const d of all.filter((p) => p.id !== OPENAI_COMPATIBLE_ID)) {
+    for (const d of all.filter((p) => p.id !== OPENAI_COMPATIBLE_ID && p.id !== "azure")) {
       assert.equal(d.hasCatalogue, true);
       assert.equal(d.requiresApiKey, true);
       assert.ok(DIALECTS.has(d.dialect), `${d.id} dialect ${d.dialect}`);
     }
     assert.equal(g.dialect, "openai-chat");
+  });
+
+  it("azure has no catalogue (deployments come from config), needs a key, and sends it as api-key", () => {
+    const a = PROVIDERS.get("azure");
+    assert.ok(a);
+    assert.equal(a.hasCatalogue, false);
+    assert.equal(a.requiresApiKey, true);
+    assert.deepEqual(a.auth, { scheme: "header", header: "api-key" });
+    assert.match(a.quirks.azureDeployments?.apiVersion ?? "", /^\d{4}-\d{2}-\d{2}/);
   });
 
   it("the anthropic descriptor speaks the native Messages API", () => {

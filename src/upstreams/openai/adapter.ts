@@ -27,6 +27,20 @@ export function authHeaders(provider: ResolvedProvider): Record<string, string> 
   return {};
 }
 
+/**
+ * The path of an OpenAI-dialect endpoint for a model: <base>/<endpoint>, or
+ * Azure's <base>/openai/deployments/<model>/<endpoint>?api-version=… .
+ */
+export function openAiEndpoint(provider: ResolvedProvider, model: string, endpoint: string): string {
+  const azure = provider.descriptor.quirks.azureDeployments;
+  if (azure === undefined) return endpointPath(provider, endpoint);
+  const version = encodeURIComponent(azure.apiVersion);
+  return endpointPath(
+    provider,
+    `/openai/deployments/${encodeURIComponent(model)}${endpoint}?api-version=${version}`,
+  );
+}
+
 /** Path prefix of the base URL (e.g. "/v1", "/compatible-mode/v1") joined with the endpoint. */
 export function endpointPath(provider: ResolvedProvider, endpoint: string): string {
   const base = provider.baseUrl.pathname.replace(/\/+$/, "");
@@ -55,7 +69,7 @@ export function buildChatRequest(
   }
   return {
     origin: provider.baseUrl.origin,
-    path: endpointPath(provider, "/chat/completions"),
+    path: openAiEndpoint(provider, upstreamModel, "/chat/completions"),
     headers: {
       "content-type": "application/json",
       accept: stream ? "text/event-stream" : "application/json",
@@ -79,7 +93,7 @@ export function buildResponsesRequest(
 ): UpstreamRequest {
   return {
     origin: provider.baseUrl.origin,
-    path: endpointPath(provider, "/responses"),
+    path: openAiEndpoint(provider, upstreamModel, "/responses"),
     headers: {
       "content-type": "application/json",
       accept: stream ? "text/event-stream" : "application/json",
@@ -99,7 +113,7 @@ export function buildEmbeddingsRequest(
 ): UpstreamRequest {
   return {
     origin: provider.baseUrl.origin,
-    path: endpointPath(provider, "/embeddings"),
+    path: openAiEndpoint(provider, upstreamModel, "/embeddings"),
     headers: {
       "content-type": "application/json",
       accept: "application/json",
@@ -120,7 +134,7 @@ export function buildTranslatedChatRequest(
 ): UpstreamRequest {
   return {
     origin: provider.baseUrl.origin,
-    path: endpointPath(provider, "/chat/completions"),
+    path: openAiEndpoint(provider, String(body.model), "/chat/completions"),
     headers: {
       "content-type": "application/json",
       accept: stream ? "text/event-stream" : "application/json",

@@ -4,6 +4,7 @@
  */
 import type { ProviderDescriptor } from "../descriptor.js";
 import { anthropic } from "./anthropic.js";
+import { azure } from "./azure.js";
 import { deepseek } from "./deepseek.js";
 import { gemini } from "./gemini.js";
 import { minimax } from "./minimax.js";
@@ -29,6 +30,7 @@ const ALL: readonly ProviderDescriptor[] = [
   siliconflow,
   openrouter,
   gemini,
+  azure,
   openaiCompatible,
 ];
 

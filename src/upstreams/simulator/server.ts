@@ -66,7 +66,11 @@ async function route(
   const auth = authFailure(req, apiKey);
   if (auth !== null) return sendJson(ex, 401, errorEnvelope(auth));
 
-  const isChat = hit.method === "POST" && pathname === "/v1/chat/completions";
+  // Azure OpenAI's deployment-scoped path answers exactly like the plain one.
+  const isChat =
+    hit.method === "POST" &&
+    (pathname === "/v1/chat/completions" ||
+      /^\/openai\/deployments\/[^/]+\/chat\/completions$/.test(pathname));
   let chat: ChatContext = null;
   if (isChat) {
     chat = hit.body === undefined && hit.rawBody !== "" ? invalidJsonError() : parseChatRequest(hit.body);
