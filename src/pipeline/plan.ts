@@ -24,6 +24,7 @@ import { encodeChatCompletionsRequest } from "../upstreams/openai/translate-requ
 import type { JsonTranscoder, StreamTranscoder } from "./transcode.js";
 import { AnthropicPassthroughJson, AnthropicPassthroughStream } from "./transcoders/anthropic-passthrough.js";
 import { canEncode } from "./transcoders/client-encoders.js";
+import { GeminiPassthroughJson, GeminiPassthroughStream } from "./transcoders/gemini-passthrough.js";
 import { OpenAiPassthroughJson, OpenAiPassthroughStream } from "./transcoders/openai-passthrough.js";
 import { ResponsesPassthroughJson, ResponsesPassthroughStream } from "./transcoders/responses-passthrough.js";
 import { TranslatedJson, TranslatedStream } from "./transcoders/translated.js";
@@ -69,6 +70,13 @@ function passthrough(
       request: buildEmbeddingsRequest(provider, upstreamModel, client.body),
       stream: () => new OpenAiPassthroughStream(provider.id, false, providerSecrets(provider)),
       json: () => new OpenAiPassthroughJson(),
+    };
+  }
+  if (client.dialect === "gemini" && provider.descriptor.dialect === "gemini") {
+    return {
+      request: buildGenerateContentRequest(provider, upstreamModel, client.body, client.stream),
+      stream: () => new GeminiPassthroughStream(provider.id, providerSecrets(provider), client.sse !== false),
+      json: () => new GeminiPassthroughJson(),
     };
   }
   if (client.dialect === "anthropic-messages" && provider.descriptor.dialect === "anthropic-messages") {

@@ -115,6 +115,22 @@ describe("Gemini upstream, every client dialect", () => {
       config: { tools: [{ functionDeclarations: [declaration] }] },
     });
     assert.equal(first.functionCalls?.[0]?.name, "lookup");
+    // Same dialect: a passthrough, and the JSON-array stream form works too.
+    const raw = await fetch(`${relay.baseUrl}/v1beta/models/g-model:streamGenerateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-goog-api-key": relay.key },
+      body: JSON.stringify({ contents: [{ role: "user", parts: [{ text: "Array please" }] }] }),
+    });
+    assert.equal(raw.status, 200);
+    assert.match(raw.headers.get("content-type") ?? "", /^application\/json/);
+    assert.doesNotMatch(raw.headers.get("overt-transformations") ?? "", /translated/);
+    const chunks = JSON.parse(await raw.text()) as Array<{
+      candidates?: Array<{ content?: { parts?: Array<{ text?: string }> } }>;
+    }>;
+    const joined = chunks
+      .map((c) => c.candidates?.[0]?.content?.parts?.map((p) => p.text ?? "").join("") ?? "")
+      .join("");
+    assert.equal(joined, "You said: Array please");
     const rows = await usageRecords(relay.relay, 5);
     assert.ok(rows.some((r) => r.provider === "gemini" && r.usageSource === "upstream" && r.inputTokens > 0));
   });
