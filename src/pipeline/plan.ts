@@ -9,6 +9,8 @@ import { OvertError } from "../errors/overt-error.js";
 import type { ParsedClientRequest } from "../protocols/codec.js";
 import { buildMessagesRequest } from "../upstreams/anthropic/adapter.js";
 import { encodeMessagesRequest } from "../upstreams/anthropic/translate-request.js";
+import { buildConverseRequest, providerCredentials } from "../upstreams/bedrock/adapter.js";
+import { encodeConverseRequest } from "../upstreams/bedrock/translate-request.js";
 import { buildGenerateContentRequest } from "../upstreams/gemini/adapter.js";
 import { encodeGenerateContentRequest } from "../upstreams/gemini/translate-request.js";
 import {
@@ -108,6 +110,14 @@ function translatedRequest(
       translateOptionsFor(provider),
     );
     return buildTranslatedChatRequest(provider, translated.body, client.stream, [
+      label,
+      ...translated.transformations,
+    ]);
+  }
+  if (provider.descriptor.dialect === "bedrock-converse") {
+    const translated = encodeConverseRequest(client.ir(), upstreamModel);
+    const credentials = providerCredentials(provider);
+    return buildConverseRequest(provider, upstreamModel, translated.body, client.stream, credentials, [
       label,
       ...translated.transformations,
     ]);

@@ -196,6 +196,7 @@ export class RelayPipeline {
     if (state.stream) {
       return await relaySse(exchange, response, state, headers, {
         provider: provider.id,
+        framing: provider.descriptor.dialect === "bedrock-converse" ? "aws-eventstream" : "sse",
         transcoder: plan.stream(),
         transport: this.#deps.transport,
         errors: codec.errors,

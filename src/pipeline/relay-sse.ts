@@ -8,14 +8,16 @@
  */
 import type { Dispatcher } from "undici";
 import type { TransportConfig } from "../config/types.js";
-import { OvertError } from "../errors/overt-error.js";
+import { isOvertError, OvertError } from "../errors/overt-error.js";
 import type { ErrorDialect } from "../protocols/dialect.js";
 import { SseDecoder } from "../transport/sse-reader.js";
 import { transportError, transportFailureKind } from "../transport/transport-errors.js";
+import { EVENT_STREAM_TYPE } from "../upstreams/bedrock/adapter.js";
 import type { UpstreamFailure } from "../upstreams/openai/adapter.js";
 import type { RequestState } from "./attempt-state.js";
 import type { ClientExchange } from "./exchange.js";
 import type { StreamTranscoder } from "./transcode.js";
+import { BedrockFrames } from "./transcoders/bedrock-frames.js";
 import { mediaType } from "./upstream-body.js";
 
 /** Largest SSE event the relay will buffer (an upstream that never ends an event is cut here). */
@@ -23,6 +25,8 @@ const MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
 export interface SseRelayOptions {
   provider: string;
+  /** How the upstream frames its stream: SSE, or AWS event-stream (Bedrock). */
+  framing: "sse" | "aws-eventstream";
   transcoder: StreamTranscoder;
   transport: TransportConfig;
   errors: ErrorDialect;
@@ -37,7 +41,8 @@ export async function relaySse(
 ): Promise<UpstreamFailure | null> {
   const { provider, transcoder } = options;
   const type = mediaType(response.headers["content-type"]);
-  if (type !== "text/event-stream") {
+  const expected = options.framing === "aws-eventstream" ? EVENT_STREAM_TYPE : "text/event-stream";
+  if (type !== expected) {
     await response.body.dump();
     return {
       error: new OvertError("OVT_ERR_UPSTREAM_INVALID_RESPONSE", {
@@ -51,7 +56,7 @@ export async function relaySse(
   const sink = exchange.startStream(headers);
   state.httpStatus = 200;
   state.status = "partial";
-  const decoder = new SseDecoder();
+  const decoder = options.framing === "aws-eventstream" ? new BedrockFrames(provider) : new SseDecoder();
   let failure: OvertError | null = null;
   let done = false;
   let out = "";
@@ -88,6 +93,8 @@ export async function relaySse(
   } catch (error) {
     if (exchange.clientGone.aborted || transportFailureKind(error) === "aborted") {
       state.errorCode = "client_disconnected";
+    } else if (isOvertError(error)) {
+      failure = error; // a malformed upstream frame
     } else {
       failure = transportError(error, provider, options.transport);
     }

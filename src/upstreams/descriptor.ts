@@ -31,8 +31,12 @@ export type AuthScheme = { scheme: "bearer" } | { scheme: "header"; header: stri
  *   (`https://generativelanguage.googleapis.com`, as @google/genai takes its
  *   baseUrl) and the adapter appends `/v1beta/models/{model}:generateContent`
  *   or `:streamGenerateContent?alt=sse`.
+ * - `bedrock-converse`: Amazon Bedrock's Converse API; the base URL is the
+ *   regional runtime root (`https://bedrock-runtime.<region>.amazonaws.com`)
+ *   and the adapter appends `/model/{modelId}/converse` or `/converse-stream`,
+ *   signing with AWS SigV4 (the auth scheme is `none`: the key is not sent as is).
  */
-export type ProviderDialect = "openai-chat" | "anthropic-messages" | "gemini";
+export type ProviderDialect = "openai-chat" | "anthropic-messages" | "gemini" | "bedrock-converse";
 
 /** A public list price, copied from the provider's price page on `asOf`. Decimal strings, per 1M tokens. */
 export interface ModelPrice {

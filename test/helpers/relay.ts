@@ -194,3 +194,33 @@ export async function startGeminiUpstream(options: {
   };
   return { simulator, provider };
 }
+
+/** A Bedrock Converse upstream (the Bedrock simulator, verifying SigV4) as a provider. */
+export async function startBedrockUpstream(options: {
+  id: string;
+  models?: string[];
+}): Promise<TestUpstream> {
+  const { startBedrockSimulator } = await import("../../src/upstreams/simulator/bedrock/index.js");
+  const { Secret } = await import("../../src/config/secret.js");
+  const credentials = {
+    accessKeyId: "AKIDEXAMPLETEST01",
+    secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYTESTKEY",
+  };
+  const simulator = await startBedrockSimulator({ credentials });
+  const descriptor = PROVIDERS.get("bedrock");
+  if (!descriptor) throw new Error("bedrock descriptor missing");
+  const provider: ResolvedProvider = {
+    id: options.id,
+    descriptor,
+    region: "us-east-1",
+    baseUrl: new URL(simulator.url),
+    jurisdiction: "US",
+    apiKey: new Secret(`${credentials.accessKeyId}:${credentials.secretAccessKey}`),
+    models: options.models ?? ["anthropic.claude-echo-v1:0"],
+    prices: new Map(),
+    currency: "USD",
+    allowPrivate: true,
+    wildcard: false,
+  };
+  return { simulator, provider };
+}

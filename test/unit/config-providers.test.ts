@@ -224,7 +224,7 @@ describe("file entries, instances and precedence", () => {
     assert.equal(e.path, "providers.mine.type");
     assert.match(
       e.message,
-      /unknown provider type; valid types: openai, anthropic, deepseek, qwen, zhipu, moonshot, minimax, siliconflow, openrouter, gemini, azure, openai-compatible$/,
+      /unknown provider type; valid types: openai, anthropic, deepseek, qwen, zhipu, moonshot, minimax, siliconflow, openrouter, gemini, azure, bedrock, openai-compatible$/,
     );
     const id = await loadError("providers:\n  mine: { baseUrl: 'https://x.example.com' }\n");
     assert.equal(id.path, "providers.mine");

@@ -12,10 +12,10 @@ import {
   pricePerTokenNano,
 } from "../../src/upstreams/providers/index.js";
 
-const DIALECTS = new Set(["openai-chat", "anthropic-messages", "gemini"]);
+const DIALECTS = new Set(["openai-chat", "anthropic-messages", "gemini", "bedrock-converse"]);
 
 /** Catalogue providers whose table is deliberately empty: no current price could be confirmed (see their files). */
-const NO_CONFIRMED_PRICES = new Set(["siliconflow", "openrouter"]);
+const NO_CONFIRMED_PRICES = new Set(["siliconflow", "openrouter", "bedrock"]);
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -32,6 +32,7 @@ describe("provider descriptors", () => {
     assert.deepEqual([...PROVIDERS.keys()].sort(), [
       "anthropic",
       "azure",
+      "bedrock",
       "deepseek",
       "gemini",
       "minimax",
@@ -81,7 +82,7 @@ describe("provider descriptors", () => {
     assert.throws(() => map.set("evil", openai), TypeError);
     assert.throws(() => map.delete("openai"), TypeError);
     assert.throws(() => map.clear(), TypeError);
-    assert.equal(PROVIDERS.size, 12);
+    assert.equal(PROVIDERS.size, 13);
   });
 
   it("every catalogue provider has a valid, dated, sourced price table", () => {

@@ -14,6 +14,11 @@ import {
   MessagesStreamDecoder,
 } from "../../upstreams/anthropic/translate-response.js";
 import {
+  ConverseStreamDecoder,
+  decodeConverseResponse,
+  normaliseConverseUsage,
+} from "../../upstreams/bedrock/translate-response.js";
+import {
   decodeGenerateContentResponse,
   GenerateContentStreamDecoder,
   normaliseGeminiUsage,
@@ -24,11 +29,18 @@ import {
 } from "../../upstreams/openai/translate-response.js";
 import { parseChunk } from "./openai-passthrough.js";
 
-export type UpstreamDialect = "openai-chat" | "anthropic-messages" | "gemini";
+export type UpstreamDialect = "openai-chat" | "anthropic-messages" | "gemini" | "bedrock-converse";
+
+const DECODABLE: ReadonlySet<string> = new Set([
+  "openai-chat",
+  "anthropic-messages",
+  "gemini",
+  "bedrock-converse",
+]);
 
 /** Upstream dialects the relay can translate from (others are reachable only by passthrough). */
 export function isDecodable(dialect: string): dialect is UpstreamDialect {
-  return dialect === "openai-chat" || dialect === "anthropic-messages" || dialect === "gemini";
+  return DECODABLE.has(dialect);
 }
 
 export interface DecodedStep {
@@ -158,8 +170,41 @@ class GeminiDecoder implements UpstreamStreamDecoder {
   }
 }
 
+/**
+ * Bedrock Converse events (framed by BedrockFrames): usage arrives in `metadata`,
+ * after messageStop, so the response is complete at metadata.
+ */
+class BedrockDecoder implements UpstreamStreamDecoder {
+  usage: SettledUsage | null = null;
+  readonly #provider: string;
+  readonly #decoder: ConverseStreamDecoder;
+
+  constructor(provider: string) {
+    this.#provider = provider;
+    this.#decoder = new ConverseStreamDecoder(provider);
+  }
+
+  push(event: EventSourceMessage): DecodedStep {
+    const name = event.event ?? "";
+    const exception = name.startsWith("!");
+    const eventType = exception ? name.slice(1) : name;
+    const payload = parse(event.data);
+    if (payload === undefined)
+      return {
+        events: [],
+        failure: new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: this.#provider }),
+      };
+    if (eventType === "metadata") this.usage = normaliseConverseUsage(field(payload, "usage")) ?? this.usage;
+    return guard(() => {
+      const events = this.#decoder.push(eventType, payload, exception);
+      return { events, done: eventType === "metadata" && this.#decoder.finished };
+    });
+  }
+}
+
 export function upstreamStreamDecoder(dialect: UpstreamDialect, provider: string): UpstreamStreamDecoder {
   if (dialect === "gemini") return new GeminiDecoder(provider);
+  if (dialect === "bedrock-converse") return new BedrockDecoder(provider);
   return dialect === "openai-chat" ? new OpenAiChatDecoder(provider) : new AnthropicDecoder(provider);
 }
 
@@ -170,6 +215,9 @@ export function decodeUpstreamBody(
 ): { events: IrEvent[]; usage: SettledUsage | null } {
   if (dialect === "openai-chat") {
     return { events: decodeChatCompletion(json, provider), usage: normaliseOpenAiUsage(json.usage) ?? null };
+  }
+  if (dialect === "bedrock-converse") {
+    return { events: decodeConverseResponse(json, provider), usage: normaliseConverseUsage(json.usage) };
   }
   if (dialect === "gemini") {
     return {

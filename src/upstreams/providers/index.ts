@@ -5,6 +5,7 @@
 import type { ProviderDescriptor } from "../descriptor.js";
 import { anthropic } from "./anthropic.js";
 import { azure } from "./azure.js";
+import { bedrock } from "./bedrock.js";
 import { deepseek } from "./deepseek.js";
 import { gemini } from "./gemini.js";
 import { minimax } from "./minimax.js";
@@ -31,6 +32,7 @@ const ALL: readonly ProviderDescriptor[] = [
   openrouter,
   gemini,
   azure,
+  bedrock,
   openaiCompatible,
 ];
 
