@@ -46,7 +46,7 @@ const STREAMS: Partial<Record<ClientDialect, StreamFactory>> = {
   "openai-chat": ({ provider, requestId, includeUsage }) => {
     const encoder = new ChatCompletionsStreamEncoder({ includeUsage, provider, requestId });
     return {
-      push: (e) => encoder.push(e),
+      push: encoder.push.bind(encoder),
       end: () => {
         const out = encoder.end();
         return encoder.failure ? { out, failure: encoder.failure } : { out };
@@ -58,7 +58,7 @@ const STREAMS: Partial<Record<ClientDialect, StreamFactory>> = {
 STREAMS["openai-responses"] = ({ provider, requestId, clientBody }) => {
   const encoder = new ResponsesStreamEncoder({ provider, requestId, echo: responseEchoOf(clientBody) });
   return {
-    push: (e) => encoder.push(e),
+    push: encoder.push.bind(encoder),
     end: () => {
       const out = encoder.end();
       return encoder.failure ? { out, failure: encoder.failure } : { out };
@@ -71,7 +71,7 @@ STREAMS["openai-responses"] = ({ provider, requestId, clientBody }) => {
 STREAMS.gemini = ({ provider, requestId, sse }) => {
   const encoder = new GenerateContentStreamEncoder({ sse: sse !== false, provider, requestId });
   return {
-    push: (e) => encoder.push(e),
+    push: encoder.push.bind(encoder),
     end: () => {
       const out = encoder.end();
       return encoder.failure ? { out, failure: encoder.failure } : { out };

@@ -51,19 +51,31 @@ export class TranslatedStream implements StreamTranscoder {
 
   event(event: EventSourceMessage): StreamStep {
     const step = this.#upstream.push(event);
+    const client = this.#client;
+    const delivered = this.delivered;
     let out = "";
     try {
       for (const e of step.events) {
-        if (e.type === "error")
-          return { out, failure: errorFromEvent(e.code, e.message, "OVT_ERR_UPSTREAM_STREAM_ERROR") };
-        if (e.type === "finish" && e.reason === "error") this.#upstreamFailed = e.rawReason ?? "error";
-        out += this.#client.push(e);
+        switch (e.type) {
+          case "text_delta":
+          case "thinking_delta":
+            delivered.push(e.text);
+            break;
+          case "tool_call_delta":
+            delivered.push(e.argumentsJson);
+            break;
+          case "error":
+            return { out, failure: errorFromEvent(e.code, e.message, "OVT_ERR_UPSTREAM_STREAM_ERROR") };
+          case "finish":
+            if (e.reason === "error") this.#upstreamFailed = e.rawReason ?? "error";
+            break;
+        }
+        out += client.push(e);
       }
     } catch (error) {
       if (isOvertError(error)) return { out, failure: error };
       throw error;
     }
-    collect(step.events, this.delivered);
     if (step.failure) return { out, failure: step.failure };
     if (!step.done) return { out };
     if (this.#upstreamFailed !== undefined) {

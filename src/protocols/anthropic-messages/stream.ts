@@ -231,8 +231,11 @@ export class MessagesStreamEncoder {
    * halves the cost of a translated frame.
    */
   #delta(irIndex: number, kind: BlockKind, type: DeltaType, value: string): string {
-    const out = this.#ensure(irIndex, kind);
-    const index = this.#blocks.get(irIndex)!.index;
+    const known = this.#blocks.get(irIndex);
+    // Fast path: a delta for the block that is already open (almost every delta).
+    const open = known !== undefined && known.kind === kind && this.#open?.irIndex === irIndex;
+    const out = open ? "" : this.#ensure(irIndex, kind);
+    const index = open ? known.index : this.#blocks.get(irIndex)!.index;
     const field = DELTA_FIELDS[type];
     return `${out}event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"${type}","${field}":${JSON.stringify(value)}}}\n\n`;
   }

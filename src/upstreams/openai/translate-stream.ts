@@ -68,12 +68,14 @@ export class ChatCompletionsStreamDecoder {
     }
     let choiceUsage: unknown;
     if (Array.isArray(chunk.choices)) {
-      chunk.choices.forEach((choice, position) => {
+      const choices = chunk.choices;
+      for (let position = 0; position < choices.length; position++) {
+        const choice: unknown = choices[position];
         if (!isRecord(choice))
           throw new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: this.#provider });
         this.#choice(choice, typeof choice.index === "number" ? choice.index : position, out);
         if (isRecord(choice.usage)) choiceUsage = choice.usage;
-      });
+      }
     }
     const usage = usageOf(isRecord(chunk.usage) ? chunk.usage : choiceUsage);
     if (usage) out.push({ type: "usage", usage });
