@@ -11,6 +11,7 @@ import type { EventSourceMessage } from "../../transport/sse-reader.js";
 import { normaliseAnthropicUsage } from "../../upstreams/anthropic/adapter.js";
 import { describeStreamError } from "../../upstreams/openai/adapter.js";
 import type { JsonResult, JsonTranscoder, StreamStep, StreamTranscoder } from "../transcode.js";
+import { parseObject } from "./json-event.js";
 
 /**
  * The Messages stream grammar's event names. Events are forwarded with their
@@ -28,17 +29,6 @@ const KNOWN_EVENTS = new Set([
   "ping",
   "error",
 ]);
-
-function parse(data: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
 
 function record(value: unknown): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
@@ -59,7 +49,7 @@ export class AnthropicPassthroughStream implements StreamTranscoder {
     // Every Messages event is named; a nameless one is not part of the grammar.
     const name = event.event;
     if (name !== undefined && !KNOWN_EVENTS.has(name)) return { out: "" };
-    const data = parse(event.data);
+    const data = parseObject(event.data);
     if (data === null || name === undefined) {
       return { out: "", failure: new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: this.#provider }) };
     }

@@ -11,17 +11,7 @@ import type { EventSourceMessage } from "../../transport/sse-reader.js";
 import { normaliseGeminiUsage } from "../../upstreams/gemini/translate-response.js";
 import { describeStreamError } from "../../upstreams/openai/adapter.js";
 import type { JsonResult, JsonTranscoder, StreamStep, StreamTranscoder } from "../transcode.js";
-
-function parse(data: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
+import { parseObject } from "./json-event.js";
 
 function finished(chunk: Record<string, unknown>): boolean {
   const candidates = Array.isArray(chunk.candidates) ? chunk.candidates : [];
@@ -61,7 +51,7 @@ export class GeminiPassthroughStream implements StreamTranscoder {
   }
 
   event(event: EventSourceMessage): StreamStep {
-    const chunk = parse(event.data);
+    const chunk = parseObject(event.data);
     if (chunk === null)
       return { out: "", failure: new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: this.#provider }) };
     if (chunk.error !== undefined && chunk.error !== null) {

@@ -11,6 +11,7 @@ import type { SettledUsage } from "../../ir/usage.js";
 import type { EventSourceMessage } from "../../transport/sse-reader.js";
 import { describeStreamError } from "../../upstreams/openai/adapter.js";
 import type { JsonResult, JsonTranscoder, StreamStep, StreamTranscoder } from "../transcode.js";
+import { parseObject } from "./json-event.js";
 
 interface ChunkView {
   choices?: unknown;
@@ -41,12 +42,7 @@ function choiceUsage(chunk: ChunkView): unknown {
 }
 
 export function parseChunk(data: string): ChunkView | null {
-  try {
-    const chunk: unknown = JSON.parse(data);
-    return typeof chunk === "object" && chunk !== null && !Array.isArray(chunk) ? (chunk as ChunkView) : null;
-  } catch {
-    return null;
-  }
+  return parseObject(data) as ChunkView | null;
 }
 
 export class OpenAiPassthroughStream implements StreamTranscoder {

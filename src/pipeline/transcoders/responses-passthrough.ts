@@ -10,19 +10,9 @@ import type { SettledUsage } from "../../ir/usage.js";
 import type { EventSourceMessage } from "../../transport/sse-reader.js";
 import { describeStreamError } from "../../upstreams/openai/adapter.js";
 import type { JsonResult, JsonTranscoder, StreamStep, StreamTranscoder } from "../transcode.js";
+import { parseObject } from "./json-event.js";
 
 const EVENT_NAME = /^[a-z_.]{1,80}$/;
-
-function parse(data: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(data);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
 
 export class ResponsesPassthroughStream implements StreamTranscoder {
   usage: SettledUsage | null = null;
@@ -36,7 +26,7 @@ export class ResponsesPassthroughStream implements StreamTranscoder {
   }
 
   event(event: EventSourceMessage): StreamStep {
-    const data = parse(event.data);
+    const data = parseObject(event.data);
     const name = event.event ?? (typeof data?.type === "string" ? data.type : "message");
     if (data === null || !EVENT_NAME.test(name)) {
       return { out: "", failure: new OvertError("OVT_ERR_UPSTREAM_PROTOCOL", { provider: this.#provider }) };
