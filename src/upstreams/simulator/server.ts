@@ -17,6 +17,7 @@ import {
   missingKeyError,
 } from "./errors.js";
 import { type Exchange, isGone, sendJson } from "./io.js";
+import { listenSimulator } from "./listen.js";
 import { modelObject, modelsList } from "./models.js";
 import { parseChatRequest } from "./request.js";
 import type { Simulator, SimulatorHit, SimulatorOptions, SimulatorScript } from "./types.js";
@@ -164,41 +165,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
   server.keepAliveTimeout = 5_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}/v1`,
+  return listenSimulator(
+    server,
+    options.port ?? 0,
     hits,
-    waitForAbort(hitIndex: number, timeoutMs = 2_000): Promise<SimulatorHit> {
-      const ready = hits[hitIndex];
-      if (ready?.aborted) return Promise.resolve(ready);
-      return new Promise((resolve, reject) => {
-        const onAbort = (hit: SimulatorHit) => {
-          if (hit.index !== hitIndex) return;
-          clearTimeout(timer);
-          events.off("abort", onAbort);
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          events.off("abort", onAbort);
-          reject(new Error(`simulator hit ${hitIndex} was not aborted within ${timeoutMs} ms`));
-        }, timeoutMs);
-        events.on("abort", onAbort);
-      });
-    },
-    close(): Promise<void> {
+    events,
+    () => {
       closing = true;
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
     },
-  };
+    "/v1",
+  );
 }

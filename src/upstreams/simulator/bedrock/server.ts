@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { EVENT_STREAM_TYPE } from "../../bedrock/adapter.js";
 import { cutAfterFlush, isGone, write } from "../io.js";
+import { listenSimulator } from "../listen.js";
 import type { Simulator, SimulatorHit, SimulatorRequest } from "../types.js";
 import { converseFrames, converseJson, exceptionFrame, planConverse } from "./answer.js";
 import { type BedrockErrorReply, type BedrockSimulatorCredentials, verifySigV4 } from "./auth.js";
@@ -168,40 +169,7 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
     });
   });
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
+  return listenSimulator(server, options.port ?? 0, hits, events, () => {
+    closing = true;
   });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    hits,
-    waitForAbort(hitIndex: number, timeoutMs = 2_000): Promise<SimulatorHit> {
-      const ready = hits[hitIndex];
-      if (ready?.aborted) return Promise.resolve(ready);
-      return new Promise((resolve, reject) => {
-        const onAbort = (hit: SimulatorHit) => {
-          if (hit.index !== hitIndex) return;
-          clearTimeout(timer);
-          events.off("abort", onAbort);
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          events.off("abort", onAbort);
-          reject(new Error(`simulator hit ${hitIndex} was not aborted within ${timeoutMs} ms`));
-        }, timeoutMs);
-        events.on("abort", onAbort);
-      });
-    },
-    close(): Promise<void> {
-      closing = true;
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
 }

@@ -9,6 +9,7 @@ import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isGone } from "../io.js";
+import { listenSimulator } from "../listen.js";
 import type { Simulator, SimulatorHit } from "../types.js";
 import { answerGenerate, type BehaviorContext, isGeminiBehavior, runGeminiBehavior } from "./behaviors.js";
 import { googleError, isGeminiError } from "./errors.js";
@@ -170,41 +171,7 @@ export async function startGeminiSimulator(options: GeminiSimulatorOptions = {})
   });
   server.keepAliveTimeout = 5_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
+  return listenSimulator(server, options.port ?? 0, hits, events, () => {
+    closing = true;
   });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    hits,
-    waitForAbort(hitIndex: number, timeoutMs = 2_000): Promise<SimulatorHit> {
-      const ready = hits[hitIndex];
-      if (ready?.aborted) return Promise.resolve(ready);
-      return new Promise((resolve, reject) => {
-        const onAbort = (hit: SimulatorHit) => {
-          if (hit.index !== hitIndex) return;
-          clearTimeout(timer);
-          events.off("abort", onAbort);
-          resolve(hit);
-        };
-        const timer = setTimeout(() => {
-          events.off("abort", onAbort);
-          reject(new Error(`simulator hit ${hitIndex} was not aborted within ${timeoutMs} ms`));
-        }, timeoutMs);
-        events.on("abort", onAbort);
-      });
-    },
-    close(): Promise<void> {
-      closing = true;
-      return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
-  };
 }
