@@ -24,6 +24,7 @@
  * tool call in a user turn) is refused with OVT_ERR_TRANSLATE_UNSUPPORTED.
  */
 import type { CacheControl, ContentBlock, DocumentSource, ImageSource, IrRequest } from "../../ir/request.js";
+import { foldTurns } from "../turns.js";
 import { isRecord, refuse, type Transforms } from "./translate-common.js";
 
 export type AnthropicBlock = Record<string, unknown>;
@@ -178,31 +179,11 @@ export function encodeConversation(
   options: MessageOptions,
   t: Transforms,
 ): { system: AnthropicBlock[]; turns: AnthropicTurn[] } {
-  const system = encodeAll(ir.system, "system", "system", t);
-  const turns: AnthropicTurn[] = [];
-  ir.messages.forEach((m, i) => {
-    const path = `messages.${i}.content`;
-    if (m.name !== undefined) t.add("dropped:message.name");
-    if (m.role === "system" || m.role === "developer") {
-      if (m.role === "developer") t.add("converted:developer_to_system");
-      if (turns.length > 0) t.add("moved:system_message_to_system");
-      system.push(...encodeAll(m.content, "system", path, t));
-      return;
-    }
-    const role = m.role === "assistant" ? "assistant" : "user";
-    const content = encodeAll(m.content, role, path, t);
-    if (content.length === 0) {
-      t.add("dropped:empty_message");
-      return;
-    }
-    const last = turns.at(-1);
-    if (last?.role === role) {
-      last.content.push(...content);
-      t.add(`merged:consecutive_${role}_messages`);
-    } else {
-      turns.push({ role, content });
-    }
-  });
+  const { system, turns } = foldTurns(
+    ir,
+    (content, context, path) => encodeAll(content, context, path, t),
+    t,
+  );
   for (const turn of turns) if (turn.role === "user") toolResultsFirst(turn, t);
   if (turns[0]?.role === "assistant" && options.leadingAssistant === "insert_user") {
     turns.unshift({ role: "user", content: [{ type: "text", text: LEADING_USER_TEXT }] });

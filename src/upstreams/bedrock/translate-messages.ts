@@ -25,6 +25,7 @@
  * conversation opening with an assistant turn gets a "." user turn first.
  */
 import type { CacheControl, ContentBlock, DocumentSource, ImageSource, IrRequest } from "../../ir/request.js";
+import { foldTurns } from "../turns.js";
 import { isRecord, refuse, type Transforms } from "./common.js";
 
 export type ConverseBlock = Record<string, unknown>;
@@ -219,31 +220,11 @@ export function encodeConversation(
   t: Transforms,
 ): { system: ConverseBlock[]; turns: ConverseTurn[] } {
   const ctx: Ctx = { t, documents: 0 };
-  const system = encodeAll(ir.system, "system", "system", ctx);
-  const turns: ConverseTurn[] = [];
-  ir.messages.forEach((m, i) => {
-    const path = `messages.${i}.content`;
-    if (m.name !== undefined) t.add("dropped:message.name");
-    if (m.role === "system" || m.role === "developer") {
-      if (m.role === "developer") t.add("converted:developer_to_system");
-      if (turns.length > 0) t.add("moved:system_message_to_system");
-      system.push(...encodeAll(m.content, "system", path, ctx));
-      return;
-    }
-    const role = m.role === "assistant" ? "assistant" : "user";
-    const content = encodeAll(m.content, role, path, ctx);
-    if (content.length === 0) {
-      t.add("dropped:empty_message");
-      return;
-    }
-    const last = turns.at(-1);
-    if (last?.role === role) {
-      last.content.push(...content);
-      t.add(`merged:consecutive_${role}_messages`);
-    } else {
-      turns.push({ role, content });
-    }
-  });
+  const { system, turns } = foldTurns(
+    ir,
+    (content, context, path) => encodeAll(content, context, path, ctx),
+    t,
+  );
   for (const turn of turns) if (turn.role === "user") toolResultsFirst(turn, t);
   if (turns[0]?.role === "assistant") {
     turns.unshift({ role: "user", content: [{ text: LEADING_USER_TEXT }] });
