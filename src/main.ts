@@ -49,6 +49,10 @@ export async function openCore(config: RelayConfig): Promise<CoreServices> {
   const pepper = loadPepper(config.security.keyPepper, config.dataDir);
   const storage = await openStorage(config.storage);
   await storage.ensureTenant({ id: DEFAULT_TENANT, name: "Default tenant", createdAt: Date.now() });
+  for (const tenant of Object.values(config.tenants)) {
+    if (tenant.id !== DEFAULT_TENANT)
+      await storage.ensureTenant({ id: tenant.id, name: tenant.name, createdAt: Date.now() });
+  }
   return {
     storage,
     keys: new KeyService(storage, storage.changes, pepper),

@@ -31,6 +31,7 @@ import {
 } from "./schema.js";
 import { Secret } from "./secret.js";
 import { type Env, substituteEnv } from "./substitute.js";
+import { DEFAULT_MAX_SCAN_BYTES, resolveTenants } from "./tenants.js";
 import type { DeploymentConfig, RelayConfig, StorageConfig } from "./types.js";
 
 export { ConfigError } from "./errors.js";
@@ -230,6 +231,8 @@ export async function loadConfig(options: LoadConfigOptions): Promise<RelayConfi
     providers.map((p) => p.id),
   );
   const simulator = cfg.simulator ?? fromEnv(env, "OVERT_SIMULATOR", simulatorField) ?? "auto";
+  const homeJurisdiction =
+    cfg.homeJurisdiction ?? fromEnv(env, "OVERT_HOME_JURISDICTION", jurisdictionField) ?? null;
 
   return {
     source: found?.absolute ?? null,
@@ -255,8 +258,9 @@ export async function loadConfig(options: LoadConfigOptions): Promise<RelayConfi
     },
     providers,
     routes,
-    homeJurisdiction:
-      cfg.homeJurisdiction ?? fromEnv(env, "OVERT_HOME_JURISDICTION", jurisdictionField) ?? null,
+    homeJurisdiction,
+    guard: { maxScanBytes: cfg.guard?.maxScanBytes ?? DEFAULT_MAX_SCAN_BYTES },
+    tenants: resolveTenants(cfg, homeJurisdiction),
     simulator: simulator === "auto" ? providers.length === 0 : simulator,
     log: {
       level: cfg.log?.level ?? fromEnv(env, "OVERT_LOG_LEVEL", logLevelField) ?? DEFAULTS.logLevel,

@@ -9,63 +9,26 @@
  */
 import { z } from "zod";
 import { isPriceDecimal } from "../upstreams/providers/prices.js";
+import { guardSchema, TENANT_ID, tenantSchema } from "./guard-schema.js";
+import {
+  boolField,
+  intField,
+  jurisdictionField,
+  logLevelField,
+  nonEmpty,
+  simulatorField,
+} from "./schema-fields.js";
 
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-export const logLevelField = z.enum(LOG_LEVELS);
-
-/** ISO 3166 alpha-2 country, "EU" or "LOCAL", upper-cased. */
-export const JURISDICTION = /^(?:[A-Z]{2}|EU|LOCAL)$/;
-
-/** Provider instance ids appear in routes, headers and logs: keep them plain. */
-export const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** An integer in [min, max], written as a number or as a decimal string. */
-export function intField(min: number, max: number) {
-  return z.union([z.number(), z.string()]).transform((value, ctx) => {
-    const n =
-      typeof value === "number" ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: "custom", message: `must be an integer between ${min} and ${max}` });
-      return z.NEVER;
-    }
-    return n;
-  });
-}
-
-const TRUE_STRINGS = new Set(["true", "1", "yes", "on"]);
-const FALSE_STRINGS = new Set(["false", "0", "no", "off", ""]);
-
-/** A boolean, or one of true/false/1/0/yes/no/on/off as a string. */
-export const boolField = z.union([z.boolean(), z.string()]).transform((value, ctx) => {
-  if (typeof value === "boolean") return value;
-  const v = value.trim().toLowerCase();
-  if (TRUE_STRINGS.has(v)) return true;
-  if (FALSE_STRINGS.has(v)) return false;
-  ctx.addIssue({ code: "custom", message: "must be true or false" });
-  return z.NEVER;
-});
-
-/** `auto` (simulator iff no provider is enabled), or a boolean. */
-export const simulatorField = z.union([z.boolean(), z.string()]).transform((value, ctx): "auto" | boolean => {
-  if (typeof value === "boolean") return value;
-  const v = value.trim().toLowerCase();
-  if (v === "auto") return "auto";
-  if (TRUE_STRINGS.has(v)) return true;
-  if (FALSE_STRINGS.has(v) && v !== "") return false;
-  ctx.addIssue({ code: "custom", message: "must be auto, true or false" });
-  return z.NEVER;
-});
-
-const nonEmpty = z.string().refine((s) => s.trim() !== "", { message: "must not be empty" });
-
-export const jurisdictionField = z.string().transform((value, ctx) => {
-  const v = value.trim().toUpperCase();
-  if (!JURISDICTION.test(v)) {
-    ctx.addIssue({ code: "custom", message: 'must be an ISO 3166 alpha-2 country code, "EU" or "LOCAL"' });
-    return z.NEVER;
-  }
-  return v;
-});
+export {
+  boolField,
+  INSTANCE_ID,
+  intField,
+  JURISDICTION,
+  jurisdictionField,
+  LOG_LEVELS,
+  logLevelField,
+  simulatorField,
+} from "./schema-fields.js";
 
 /** A price per 1M tokens: a decimal string, or a YAML number converted to its shortest decimal form. */
 const priceField = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -145,6 +108,13 @@ export const fileSchema = z.strictObject({
     .optional(),
   providers: z.record(z.string(), providerEntrySchema).optional(),
   models: z.record(z.string(), z.array(deploymentSchema).min(1)).optional(),
+  guard: guardSchema.optional(),
+  tenants: z
+    .record(
+      z.string().regex(TENANT_ID, { message: "tenant ids are letters, digits, '.', '_' or '-' (max 64)" }),
+      tenantSchema,
+    )
+    .optional(),
   simulator: simulatorField.optional(),
   log: z.strictObject({ level: logLevelField.optional() }).optional(),
 });

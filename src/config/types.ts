@@ -49,6 +49,38 @@ export interface ResolvedProvider {
   wildcard: boolean;
 }
 
+export type GuardAction = "allow" | "redact" | "pseudonymize" | "block";
+
+/** One policy rule: for data matching `data` sent to a destination matching `to`, do `action`. */
+export interface GuardRule {
+  /** `*`, `secret`, `pii` or one data class (`pii.cn_mobile`). */
+  data: string;
+  /** `any`, `home`, `abroad` or a jurisdiction code. */
+  to: string;
+  action: GuardAction;
+  /** Where the rule was configured (`tenants.acme.guard.rules[0]`), named in errors. */
+  source: string;
+}
+
+export interface GuardPolicy {
+  /** Tenant rules, then the global ones; the protective defaults (guard/policy.ts) follow. */
+  rules: GuardRule[];
+  /** Only upstreams in these jurisdictions may serve the tenant, or null for any. */
+  allowedJurisdictions: string[] | null;
+  /** Where allowedJurisdictions was configured, named in errors. */
+  allowedSource: string | null;
+}
+
+export interface TenantConfig {
+  id: string;
+  name: string;
+  /** The tenant's home jurisdiction (else the operator's); null: every upstream is abroad. */
+  homeJurisdiction: Jurisdiction | null;
+  guard: GuardPolicy;
+  /** Content capture: off unless the tenant opts in; kept encrypted for retentionDays. */
+  capture: { enabled: boolean; retentionDays: number };
+}
+
 export interface DeploymentConfig {
   provider: string;
   model: string;
@@ -72,8 +104,14 @@ export interface RelayConfig {
   providers: ResolvedProvider[];
   /** Explicit routes: public model name → deployments. Auto routes are added by routing/catalogue. */
   routes: Record<string, DeploymentConfig[]>;
-  /** Home jurisdiction of the operator (used by later data-protection policy). */
+  /** Home jurisdiction of the operator: the default for tenants that set none. */
   homeJurisdiction: Jurisdiction | null;
+  guard: {
+    /** Text scanned per request at most; larger requests fail closed. */
+    maxScanBytes: number;
+  };
+  /** Configured tenants by id; always includes the default tenant. */
+  tenants: Record<string, TenantConfig>;
   /** Start the built-in simulator upstream (true when no real provider is configured, unless disabled). */
   simulator: boolean;
   log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };

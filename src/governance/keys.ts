@@ -4,12 +4,14 @@
  * change from any process (ChangeSignal), so a revocation from the CLI or another
  * node takes effect on the next request.
  */
+
 import { randomUUID } from "node:crypto";
+import { DEFAULT_TENANT_ID } from "../config/tenants.js";
 import { OvertError } from "../errors/overt-error.js";
 import type { AuditStore, ChangeSignal, KeyStore, TenantStore, VirtualKeyRecord } from "../storage/ports.js";
 import { displayPrefix, generateToken, isWellFormedToken, tokenDigest } from "./token-format.js";
 
-export const DEFAULT_TENANT = "default";
+export const DEFAULT_TENANT = DEFAULT_TENANT_ID;
 const CACHE_LIMIT = 10_000;
 /** A cached key is re-read at least this often, even if a change notification was lost. */
 const CACHE_TTL_MS = 5_000;

@@ -6,6 +6,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { FileConfig } from "../../src/config/schema.js";
+import { DEFAULT_MAX_SCAN_BYTES, resolveTenants } from "../../src/config/tenants.js";
 import type { RelayConfig, ResolvedProvider, TransportConfig } from "../../src/config/types.js";
 import { createRelay, type Relay } from "../../src/main.js";
 import { createLogger } from "../../src/observability/logger.js";
@@ -68,6 +70,8 @@ export interface TestRelayOptions {
   transport?: Partial<TransportConfig>;
   bodyLimitBytes?: number;
   keyModels?: string[];
+  /** overt.yaml `guard` + `tenants` + `homeJurisdiction`, resolved as the loader would. */
+  dataProtection?: Pick<FileConfig, "guard" | "tenants" | "homeJurisdiction">;
 }
 
 export function testConfig(dataDir: string, options: TestRelayOptions): RelayConfig {
@@ -92,7 +96,9 @@ export function testConfig(dataDir: string, options: TestRelayOptions): RelayCon
     },
     providers: options.providers,
     routes: options.routes ?? {},
-    homeJurisdiction: null,
+    homeJurisdiction: options.dataProtection?.homeJurisdiction ?? null,
+    guard: { maxScanBytes: options.dataProtection?.guard?.maxScanBytes ?? DEFAULT_MAX_SCAN_BYTES },
+    tenants: resolveTenants(options.dataProtection ?? {}, options.dataProtection?.homeJurisdiction ?? null),
     simulator: false,
     log: { level: "silent" },
   };

@@ -47,7 +47,7 @@ export function scenarioClients(baseUrl: string, key: string): ScenarioClient[] 
           tools,
         });
         const call = first.choices[0]?.message.tool_calls?.[0];
-        if (!call || call.type !== "function") throw new Error("no tool call");
+        if (call?.type !== "function") throw new Error("no tool call");
         const second = await openai.chat.completions.create({
           model,
           tools,
@@ -78,7 +78,7 @@ export function scenarioClients(baseUrl: string, key: string): ScenarioClient[] 
         ];
         const first = await openai.responses.create({ model, input: "look", tools });
         const call = first.output.find((i) => i.type === "function_call");
-        if (!call || call.type !== "function_call") throw new Error("no tool call");
+        if (call?.type !== "function_call") throw new Error("no tool call");
         const second = await openai.responses.create({
           model,
           tools,
@@ -123,7 +123,7 @@ export function scenarioClients(baseUrl: string, key: string): ScenarioClient[] 
           messages: [{ role: "user", content: "look" }],
         });
         const call = first.content.find((b) => b.type === "tool_use");
-        if (!call || call.type !== "tool_use") throw new Error("no tool call");
+        if (call?.type !== "tool_use") throw new Error("no tool call");
         const second = await anthropic.messages.create({
           model,
           max_tokens: 64,

@@ -5,7 +5,6 @@
  */
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type ChatContext, isBehavior, runBehavior } from "./behaviors.js";
 import { answerChat } from "./chat.js";
 import { answerEmbeddings } from "./embeddings.js";

@@ -12,7 +12,6 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { EVENT_STREAM_TYPE } from "../../bedrock/adapter.js";
 import { cutAfterFlush, isGone, write } from "../io.js";
 import { listenSimulator } from "../listen.js";

@@ -7,7 +7,6 @@
  */
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { isGone } from "../io.js";
 import { listenSimulator } from "../listen.js";
 import type { Simulator, SimulatorHit } from "../types.js";
