@@ -8,6 +8,7 @@ import { AdminAuth } from "./admin/auth.js";
 import type { RelayConfig, ResolvedProvider } from "./config/types.js";
 import { loadPepper } from "./crypto/pepper.js";
 import { DEFAULT_TENANT, KeyService } from "./governance/keys.js";
+import { knownSecretsDetector } from "./guard/known-secrets.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { RelayPipeline } from "./pipeline/relay-pipeline.js";
 import { buildCatalogue, type ModelCatalogue } from "./routing/catalogue.js";
@@ -15,6 +16,7 @@ import { buildServer, type RelayApp } from "./server/app.js";
 import { openStorage } from "./storage/open.js";
 import type { Storage } from "./storage/ports.js";
 import { createUpstreamDispatcher } from "./transport/egress.js";
+import { providerSecrets } from "./upstreams/openai/adapter.js";
 import { simulatorProvider } from "./upstreams/simulator/provider.js";
 import { startSimulator } from "./upstreams/simulator/server.js";
 import type { Simulator } from "./upstreams/simulator/types.js";
@@ -100,6 +102,11 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     ledger,
     dispatcherFor,
     transport: config.transport,
+    guard: {
+      maxScanChars: config.guard.maxScanChars,
+      tenants: config.tenants,
+      knownSecrets: knownSecretsDetector(providers.flatMap(providerSecrets)),
+    },
     log,
   });
   const app = buildServer({

@@ -42,7 +42,7 @@ export const guardPolicySchema = z.strictObject({
 
 export const guardSchema = guardPolicySchema.extend({
   /** Requests with more text than this are refused (fail closed) rather than passed unscanned. */
-  maxScanBytes: intField(1024, 1024 * 1024 * 1024).optional(),
+  maxScanChars: intField(1024, 1024 * 1024 * 1024).optional(),
 });
 
 export const captureSchema = z.strictObject({

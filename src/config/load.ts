@@ -31,7 +31,7 @@ import {
 } from "./schema.js";
 import { Secret } from "./secret.js";
 import { type Env, substituteEnv } from "./substitute.js";
-import { DEFAULT_MAX_SCAN_BYTES, resolveTenants } from "./tenants.js";
+import { DEFAULT_MAX_SCAN_CHARS, resolveTenants } from "./tenants.js";
 import type { DeploymentConfig, RelayConfig, StorageConfig } from "./types.js";
 
 export { ConfigError } from "./errors.js";
@@ -259,7 +259,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<RelayConfi
     providers,
     routes,
     homeJurisdiction,
-    guard: { maxScanBytes: cfg.guard?.maxScanBytes ?? DEFAULT_MAX_SCAN_BYTES },
+    guard: { maxScanChars: cfg.guard?.maxScanChars ?? DEFAULT_MAX_SCAN_CHARS },
     tenants: resolveTenants(cfg, homeJurisdiction),
     simulator: simulator === "auto" ? providers.length === 0 : simulator,
     log: {

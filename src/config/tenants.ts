@@ -10,7 +10,7 @@ import type { GuardPolicy, GuardRule, TenantConfig } from "./types.js";
 
 export const DEFAULT_TENANT_ID = "default";
 export const DEFAULT_RETENTION_DAYS = 30;
-export const DEFAULT_MAX_SCAN_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_MAX_SCAN_CHARS = 8 * 1024 * 1024;
 
 function rulesOf(entry: GuardPolicyEntry | undefined, path: string): GuardRule[] {
   return (entry?.rules ?? []).map((rule, i) => ({

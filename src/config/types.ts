@@ -108,7 +108,7 @@ export interface RelayConfig {
   homeJurisdiction: Jurisdiction | null;
   guard: {
     /** Text scanned per request at most; larger requests fail closed. */
-    maxScanBytes: number;
+    maxScanChars: number;
   };
   /** Configured tenants by id; always includes the default tenant. */
   tenants: Record<string, TenantConfig>;

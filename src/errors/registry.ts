@@ -123,6 +123,27 @@ export const ERRORS = Object.freeze({
     "Header {header} contains characters that are not allowed.",
     "A header meant for the upstream contains CR, LF or NUL.",
   ),
+  OVT_ERR_GUARD_BLOCKED: def(
+    422,
+    "sensitive_data_blocked",
+    "invalid_request",
+    "Request contains {what} (type: {kind}) at {path}; {policy} does not let it reach upstreams in {destination}. Nothing was sent.",
+    "The data-protection guard found a secret or personal data that the tenant's policy blocks for every upstream that could serve the model. The message names the data class, the field and the rule, never the value; `param` is the field path.",
+  ),
+  OVT_ERR_GUARD_JURISDICTION: def(
+    403,
+    "jurisdiction_not_allowed",
+    "permission",
+    "No upstream serving model {model} is in a jurisdiction allowed by {policy} ({allowed}). Nothing was sent.",
+    "The tenant may only use upstreams in the listed jurisdictions (`allowedJurisdictions`), and none of the model's deployments is there. Routing fails closed.",
+  ),
+  OVT_ERR_GUARD_TOO_LARGE: def(
+    413,
+    "guard_scan_too_large",
+    "too_large",
+    "Request carries more text than the data-protection guard scans ({limit} characters), so it was not sent.",
+    "Every text a request carries is scanned before it leaves; beyond `guard.maxScanChars` the relay refuses the request rather than forward unscanned text (catalogue H1).",
+  ),
   OVT_ERR_TRANSLATE_UNSUPPORTED: def(
     400,
     "unsupported_by_upstream",

@@ -3,6 +3,7 @@
  * request moves through the stages and read once in `finally`.
  */
 import type { ResolvedProvider } from "../config/types.js";
+import type { GuardedBody } from "../guard/request-guard.js";
 import type { SettledUsage } from "../ir/usage.js";
 import type { UsageStatus, VirtualKeyRecord } from "../storage/ports.js";
 
@@ -30,6 +31,8 @@ export interface RequestState {
    */
   upstreamEngaged: boolean;
   firstByteAt: number | null;
+  /** What the guard did for the upstream last tried (null: no request body reached the guard). */
+  guarded: GuardedBody | null;
   status: UsageStatus;
   httpStatus: number;
   errorCode: string | null;
@@ -52,6 +55,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     upstreamBody: null,
     upstreamEngaged: false,
     firstByteAt: null,
+    guarded: null,
     status: "error",
     httpStatus: 500,
     errorCode: null,

@@ -135,14 +135,23 @@ function translatedRequest(
   return request;
 }
 
+/**
+ * `restore` holds the pseudonyms the guard put in the request. Their values go
+ * back into the answer on IR events, so such an answer is decoded and
+ * re-encoded even when the dialects match (the request itself still passes
+ * through). Responses passthrough has no IR decoder: it is translated instead.
+ */
 export function planAttempt(
   client: ParsedClientRequest,
   provider: ResolvedProvider,
   upstreamModel: string,
   requestId: string,
+  restore?: ReadonlyMap<string, string>,
 ): AttemptPlan {
-  const same = passthrough(client, provider, upstreamModel);
-  if (same) return same;
+  const restoring = restore !== undefined && restore.size > 0 && client.dialect !== "openai-embeddings";
+  const same =
+    restoring && client.dialect === "openai-responses" ? null : passthrough(client, provider, upstreamModel);
+  if (same && !restoring) return same;
   const upstream = provider.descriptor.dialect;
   if (!canEncode(client.dialect) || !isDecodable(upstream)) throw unsupported(client, provider);
   const options = {
@@ -152,11 +161,15 @@ export function planAttempt(
     sse: client.sse,
     clientBody: client.body,
   };
-  const request = translatedRequest(client, provider, upstreamModel);
-  request.transformations.push(...(client.notes ?? []), ...(client.translationNotes ?? []));
+  let request: UpstreamRequest;
+  if (same) request = same.request;
+  else {
+    request = translatedRequest(client, provider, upstreamModel);
+    request.transformations.push(...(client.notes ?? []), ...(client.translationNotes ?? []));
+  }
   return {
     request,
-    stream: () => new TranslatedStream(upstream, client.dialect, options),
-    json: () => new TranslatedJson(upstream, client.dialect, options),
+    stream: () => new TranslatedStream(upstream, client.dialect, options, restore),
+    json: () => new TranslatedJson(upstream, client.dialect, options, restore),
   };
 }

@@ -11,6 +11,7 @@ import type { ResolvedProvider, TransportConfig } from "../config/types.js";
 import { isOvertError, OvertError } from "../errors/overt-error.js";
 import { extractCredential } from "../governance/credentials.js";
 import { type KeyService, keyAllowsModel } from "../governance/keys.js";
+import type { RequestGuard } from "../guard/request-guard.js";
 import type { ClientCodec, ParsedClientRequest } from "../protocols/codec.js";
 import type { ModelCatalogue } from "../routing/catalogue.js";
 import { attemptOrder } from "../routing/select.js";
@@ -18,6 +19,7 @@ import { transportError, transportFailureKind } from "../transport/transport-err
 import { mapUpstreamStatus, type UpstreamFailure } from "../upstreams/openai/adapter.js";
 import { newRequestState, type RequestState } from "./attempt-state.js";
 import type { ClientExchange } from "./exchange.js";
+import { eligible, type GuardSettings, guardRequest, redactionsHeader, tenantFor } from "./guard-stage.js";
 import { planAttempt } from "./plan.js";
 import { relayJson } from "./relay-json.js";
 import { relaySse } from "./relay-sse.js";
@@ -35,6 +37,7 @@ export interface PipelineDeps {
   ledger: UsageLedger;
   dispatcherFor(provider: ResolvedProvider): Dispatcher;
   transport: TransportConfig;
+  guard: GuardSettings;
   log: PipelineLogger;
   random?: () => number;
 }
@@ -99,7 +102,9 @@ export class RelayPipeline {
       throw new OvertError("OVT_ERR_AUTH_MODEL_NOT_ALLOWED", { model: body.model }, { param: "model" });
     }
 
-    const order = attemptOrder(route, this.#random);
+    const tenant = tenantFor(this.#deps.guard, state.key.tenantId);
+    const guard = guardRequest(this.#deps.guard, tenant, body.body);
+    const order = eligible(guard, attemptOrder(route, this.#random), body.model);
     const maxAttempts = Math.max(1, this.#deps.transport.maxAttempts);
     let lastFailure: UpstreamFailure | null = null;
     for (let i = 0; i < maxAttempts; i++) {
@@ -117,6 +122,7 @@ export class RelayPipeline {
         deployment.provider,
         deployment.upstreamModel,
         body,
+        guard,
       );
       if (failure === null) return;
       lastFailure = failure;
@@ -131,13 +137,18 @@ export class RelayPipeline {
     codec: ClientCodec,
     provider: ResolvedProvider,
     upstreamModel: string,
-    body: ParsedClientRequest,
+    parsed: ParsedClientRequest,
+    guard: RequestGuard,
   ): Promise<UpstreamFailure | null> {
     state.provider = provider;
     state.upstreamModel = upstreamModel;
+    const guarded = guard.apply(provider.jurisdiction);
+    state.guarded = guarded;
+    // Re-read the edited body in the client's dialect, so passthrough and IR see the same text.
+    const body = guarded.changed ? codec.parse(guarded.body, exchange.headers) : parsed;
     let plan: ReturnType<typeof planAttempt>;
     try {
-      plan = planAttempt(body, provider, upstreamModel, exchange.requestId);
+      plan = planAttempt(body, provider, upstreamModel, exchange.requestId, guarded.vault.values);
     } catch (error) {
       // This deployment cannot take the request (dialect or feature); another one might.
       if (isOvertError(error)) return { error, retryable: true, retrySame: false };
@@ -191,6 +202,8 @@ export class RelayPipeline {
     const headers: Record<string, string> = { "overt-served-by": `${provider.id}/${upstreamModel}` };
     if (upstream.transformations.length > 0)
       headers["overt-transformations"] = upstream.transformations.join(", ");
+    const redactions = redactionsHeader(guarded.outcomes);
+    if (redactions !== null) headers["overt-redactions"] = redactions;
     if (codec.dialect === "anthropic-messages") headers["request-id"] = exchange.requestId;
     if (body.sse === false) headers["content-type"] = "application/json; charset=utf-8";
     if (state.stream) {

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FileConfig } from "../../src/config/schema.js";
-import { DEFAULT_MAX_SCAN_BYTES, resolveTenants } from "../../src/config/tenants.js";
+import { DEFAULT_MAX_SCAN_CHARS, resolveTenants } from "../../src/config/tenants.js";
 import type { RelayConfig, ResolvedProvider, TransportConfig } from "../../src/config/types.js";
 import { createRelay, type Relay } from "../../src/main.js";
 import { createLogger } from "../../src/observability/logger.js";
@@ -25,6 +25,8 @@ export interface TestUpstreamOptions {
   apiKey?: string;
   jurisdiction?: string;
   wildcard?: boolean;
+  /** Values the simulator must never receive (it answers 451 and marks the hit). */
+  forbidden?: readonly string[];
 }
 
 export interface TestUpstream {
@@ -33,7 +35,11 @@ export interface TestUpstream {
 }
 
 export async function startTestUpstream(options: TestUpstreamOptions): Promise<TestUpstream> {
-  const simulator = await startSimulator({ script: options.script, apiKey: options.apiKey });
+  const simulator = await startSimulator({
+    script: options.script,
+    apiKey: options.apiKey,
+    forbidden: options.forbidden,
+  });
   const descriptor = PROVIDERS.get("openai-compatible");
   if (!descriptor) throw new Error("openai-compatible descriptor missing");
   const prices = options.prices ?? [
@@ -97,7 +103,7 @@ export function testConfig(dataDir: string, options: TestRelayOptions): RelayCon
     providers: options.providers,
     routes: options.routes ?? {},
     homeJurisdiction: options.dataProtection?.homeJurisdiction ?? null,
-    guard: { maxScanBytes: options.dataProtection?.guard?.maxScanBytes ?? DEFAULT_MAX_SCAN_BYTES },
+    guard: { maxScanChars: options.dataProtection?.guard?.maxScanChars ?? DEFAULT_MAX_SCAN_CHARS },
     tenants: resolveTenants(options.dataProtection ?? {}, options.dataProtection?.homeJurisdiction ?? null),
     simulator: false,
     log: { level: "silent" },
@@ -145,11 +151,17 @@ export async function startAnthropicUpstream(options: {
   script?: import("../../src/upstreams/simulator/anthropic/index.js").AnthropicScript;
   apiKey?: string;
   wildcard?: boolean;
+  jurisdiction?: string;
+  forbidden?: readonly string[];
 }): Promise<TestUpstream> {
   const { startAnthropicSimulator } = await import("../../src/upstreams/simulator/anthropic/index.js");
   const { Secret } = await import("../../src/config/secret.js");
   const apiKey = options.apiKey ?? "sk-ant-upstream-test-key-0001";
-  const simulator = await startAnthropicSimulator({ script: options.script, apiKey });
+  const simulator = await startAnthropicSimulator({
+    script: options.script,
+    apiKey,
+    forbidden: options.forbidden,
+  });
   const descriptor = PROVIDERS.get("anthropic");
   if (!descriptor) throw new Error("anthropic descriptor missing");
   const provider: ResolvedProvider = {
@@ -157,7 +169,7 @@ export async function startAnthropicUpstream(options: {
     descriptor,
     region: descriptor.defaultRegion,
     baseUrl: new URL(simulator.url),
-    jurisdiction: "US",
+    jurisdiction: options.jurisdiction ?? "US",
     apiKey: new Secret(apiKey),
     models: options.models ?? ["claude-echo"],
     prices: new Map([
@@ -178,11 +190,17 @@ export async function startGeminiUpstream(options: {
   id: string;
   models?: string[];
   script?: import("../../src/upstreams/simulator/gemini/index.js").GeminiScript;
+  jurisdiction?: string;
+  forbidden?: readonly string[];
 }): Promise<TestUpstream> {
   const { startGeminiSimulator } = await import("../../src/upstreams/simulator/gemini/index.js");
   const { Secret } = await import("../../src/config/secret.js");
   const apiKey = "gemini-upstream-test-key-0001";
-  const simulator = await startGeminiSimulator({ script: options.script, apiKey });
+  const simulator = await startGeminiSimulator({
+    script: options.script,
+    apiKey,
+    forbidden: options.forbidden,
+  });
   const descriptor = PROVIDERS.get("gemini");
   if (!descriptor) throw new Error("gemini descriptor missing");
   const provider: ResolvedProvider = {
@@ -190,7 +208,7 @@ export async function startGeminiUpstream(options: {
     descriptor,
     region: descriptor.defaultRegion,
     baseUrl: new URL(simulator.url),
-    jurisdiction: "US",
+    jurisdiction: options.jurisdiction ?? "US",
     apiKey: new Secret(apiKey),
     models: options.models ?? ["gemini-echo"],
     prices: new Map([["gemini-echo", { model: "gemini-echo", inputPerMTok: "1", outputPerMTok: "4" }]]),
@@ -205,6 +223,8 @@ export async function startGeminiUpstream(options: {
 export async function startBedrockUpstream(options: {
   id: string;
   models?: string[];
+  jurisdiction?: string;
+  forbidden?: readonly string[];
 }): Promise<TestUpstream> {
   const { startBedrockSimulator } = await import("../../src/upstreams/simulator/bedrock/index.js");
   const { Secret } = await import("../../src/config/secret.js");
@@ -212,7 +232,7 @@ export async function startBedrockUpstream(options: {
     accessKeyId: "AKIDEXAMPLETEST01",
     secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYTESTKEY",
   };
-  const simulator = await startBedrockSimulator({ credentials });
+  const simulator = await startBedrockSimulator({ credentials, forbidden: options.forbidden });
   const descriptor = PROVIDERS.get("bedrock");
   if (!descriptor) throw new Error("bedrock descriptor missing");
   const provider: ResolvedProvider = {
@@ -220,7 +240,7 @@ export async function startBedrockUpstream(options: {
     descriptor,
     region: "us-east-1",
     baseUrl: new URL(simulator.url),
-    jurisdiction: "US",
+    jurisdiction: options.jurisdiction ?? "US",
     apiKey: new Secret(`${credentials.accessKeyId}:${credentials.secretAccessKey}`),
     models: options.models ?? ["anthropic.claude-echo-v1:0"],
     prices: new Map(),

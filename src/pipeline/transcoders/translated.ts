@@ -3,6 +3,7 @@
  * pair (pipeline/plan.ts picks them). Usage comes from the upstream decoder.
  */
 import { errorFromEvent, isOvertError, OvertError } from "../../errors/overt-error.js";
+import { PseudonymRestorer } from "../../guard/restore.js";
 import type { IrEvent } from "../../ir/stream.js";
 import type { SettledUsage } from "../../ir/usage.js";
 import type { ClientDialect } from "../../protocols/codec.js";
@@ -33,12 +34,20 @@ export class TranslatedStream implements StreamTranscoder {
   readonly #provider: string;
   readonly #upstream: UpstreamStreamDecoder;
   readonly #client: ClientStreamEncoder;
+  readonly #restorer: PseudonymRestorer | null;
   #upstreamFailed: string | undefined;
 
-  constructor(upstream: UpstreamDialect, client: ClientDialect, options: EncoderOptions) {
+  /** `restore`: pseudonyms the guard used in the request, put back in the answer. */
+  constructor(
+    upstream: UpstreamDialect,
+    client: ClientDialect,
+    options: EncoderOptions,
+    restore?: ReadonlyMap<string, string>,
+  ) {
     this.#provider = options.provider;
     this.#upstream = upstreamStreamDecoder(upstream, options.provider);
     this.#client = clientStreamEncoder(client, options);
+    this.#restorer = restore && restore.size > 0 ? new PseudonymRestorer(restore) : null;
   }
 
   get usage(): SettledUsage | null {
@@ -54,8 +63,10 @@ export class TranslatedStream implements StreamTranscoder {
     const client = this.#client;
     const delivered = this.delivered;
     let out = "";
+    const events = this.#restorer ? this.#restorer.push(step.events) : step.events;
+    if (step.done && this.#restorer) events.push(...this.#restorer.end());
     try {
-      for (const e of step.events) {
+      for (const e of events) {
         switch (e.type) {
           case "text_delta":
           case "thinking_delta":
@@ -103,16 +114,29 @@ export class TranslatedJson implements JsonTranscoder {
   readonly #upstream: UpstreamDialect;
   readonly #client: ClientDialect;
   readonly #options: EncoderOptions;
+  readonly #restore: ReadonlyMap<string, string> | undefined;
 
-  constructor(upstream: UpstreamDialect, client: ClientDialect, options: EncoderOptions) {
+  constructor(
+    upstream: UpstreamDialect,
+    client: ClientDialect,
+    options: EncoderOptions,
+    restore?: ReadonlyMap<string, string>,
+  ) {
     this.#upstream = upstream;
     this.#client = client;
     this.#options = options;
+    this.#restore = restore;
   }
 
   transcode(json: Record<string, unknown>): JsonResult {
     try {
-      const { events, usage } = decodeUpstreamBody(this.#upstream, json, this.#options.provider);
+      const decoded = decodeUpstreamBody(this.#upstream, json, this.#options.provider);
+      const usage = decoded.usage;
+      let events = decoded.events;
+      if (this.#restore && this.#restore.size > 0) {
+        const restorer = new PseudonymRestorer(this.#restore);
+        events = [...restorer.push(events), ...restorer.end()];
+      }
       const delivered: string[] = [];
       collect(events, delivered);
       return { ok: true, body: encodeClientBody(this.#client, events, this.#options), usage, delivered };

@@ -3,6 +3,7 @@
  * (including client aborts), checks the optional API key, lists models, and
  * answers chat completions by default or as the script says.
  */
+
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { type ChatContext, isBehavior, runBehavior } from "./behaviors.js";
@@ -15,6 +16,7 @@ import {
   invalidUrlError,
   missingKeyError,
 } from "./errors.js";
+import { refuseForbidden } from "./forbidden.js";
 import { type Exchange, isGone, sendJson } from "./io.js";
 import { listenSimulator } from "./listen.js";
 import { modelObject, modelsList } from "./models.js";
@@ -143,6 +145,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     hit.rawBody = raw;
     hit.body = parseJson(raw);
     hit.receivedAt = Date.now();
+    if (refuseForbidden(hit, res, options.forbidden)) return;
     if (tooLarge) {
       const error = { message: "Request too large.", type: "invalid_request_error", param: null, code: null };
       return sendJson(ex, 413, errorEnvelope(error));

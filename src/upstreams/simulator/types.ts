@@ -28,6 +28,8 @@ export interface SimulatorHit {
   abortedAt?: number;
   /** Date.now() when the response ended normally (or was cut by a scripted disconnect). */
   finishedAt?: number;
+  /** The body carried a value the simulator was told must never arrive (see forbidden.ts). */
+  forbidden?: boolean;
 }
 
 /** What a script sees of a request. */
@@ -202,6 +204,8 @@ export interface SimulatorOptions {
   script?: SimulatorScript;
   /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
+  /** Values that must never arrive: a request carrying one is answered 451 and its hit marked. */
+  forbidden?: readonly string[];
 }
 
 export interface Simulator {

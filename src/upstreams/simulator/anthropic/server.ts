@@ -5,8 +5,10 @@
  * checks x-api-key and anthropic-version, lists models, counts tokens, and
  * answers messages by default or as the script says.
  */
+
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { refuseForbidden } from "../forbidden.js";
 import { isGone } from "../io.js";
 import { listenSimulator } from "../listen.js";
 import type { Simulator, SimulatorHit } from "../types.js";
@@ -148,6 +150,7 @@ export async function startAnthropicSimulator(options: AnthropicSimulatorOptions
     hit.rawBody = raw;
     hit.body = parseJson(raw);
     hit.receivedAt = Date.now();
+    if (refuseForbidden(hit, res, options.forbidden)) return;
     if (tooLarge) return sendError(ex, 413, defaultAnthropicError(413));
     await route(ex, req, routeOptions);
   };

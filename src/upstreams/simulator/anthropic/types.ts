@@ -138,4 +138,6 @@ export interface AnthropicSimulatorOptions {
   script?: AnthropicScript;
   /** When set, requests must carry `x-api-key: <apiKey>` (or `Authorization: Bearer <apiKey>`). */
   apiKey?: string;
+  /** Values that must never arrive: a request carrying one is answered 451 and its hit marked. */
+  forbidden?: readonly string[];
 }

@@ -9,10 +9,12 @@
  * - `disconnect`: the socket is cut after `afterFrames` frames (or before any answer).
  * Errors are `{"message": …}` with the type in `x-amzn-ErrorType`, as Bedrock sends them.
  */
+
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { EVENT_STREAM_TYPE } from "../../bedrock/adapter.js";
+import { refuseForbidden } from "../forbidden.js";
 import { cutAfterFlush, isGone, write } from "../io.js";
 import { listenSimulator } from "../listen.js";
 import type { Simulator, SimulatorHit, SimulatorRequest } from "../types.js";
@@ -29,6 +31,8 @@ export interface BedrockSimulatorOptions {
   port?: number;
   script?: (request: SimulatorRequest) => BedrockBehavior | undefined;
   credentials?: BedrockSimulatorCredentials;
+  /** Values that must never arrive: a request carrying one is answered 451 and its hit marked. */
+  forbidden?: readonly string[];
 }
 
 const ACTION = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
@@ -159,6 +163,7 @@ export async function startBedrockSimulator(options: BedrockSimulatorOptions = {
         hit.body = undefined;
       }
       hit.receivedAt = Date.now();
+      if (refuseForbidden(hit, res, options.forbidden)) return;
       await answer(req, res, hit, raw, options, cut);
     };
     run().catch((err: unknown) => {

@@ -5,8 +5,10 @@
  * models, counts tokens, and answers generateContent / streamGenerateContent
  * by default or as the script says. Paths are accepted under /v1beta and /v1.
  */
+
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { refuseForbidden } from "../forbidden.js";
 import { isGone } from "../io.js";
 import { listenSimulator } from "../listen.js";
 import type { Simulator, SimulatorHit } from "../types.js";
@@ -148,6 +150,7 @@ export async function startGeminiSimulator(options: GeminiSimulatorOptions = {})
     hit.rawBody = raw;
     hit.body = parseJson(raw);
     hit.receivedAt = Date.now();
+    if (refuseForbidden(hit, res, options.forbidden)) return;
     if (tooLarge)
       return sendError(
         ex,

@@ -141,4 +141,6 @@ export interface GeminiSimulatorOptions {
   script?: GeminiScript;
   /** When set, requests must carry `x-goog-api-key: <apiKey>` (or `?key=<apiKey>`). */
   apiKey?: string;
+  /** Values that must never arrive: a request carrying one is answered 451 and its hit marked. */
+  forbidden?: readonly string[];
 }
