@@ -5,8 +5,13 @@
 import type { Dispatcher } from "undici";
 import { UsageLedger } from "./accounting/ledger.js";
 import { AdminAuth } from "./admin/auth.js";
+import { CaptureService } from "./capture/capture-service.js";
+import { type PurgeTimer, startPurgeTimer } from "./capture/purge-timer.js";
 import type { RelayConfig, ResolvedProvider } from "./config/types.js";
+import { LocalKeyProvider } from "./crypto/key-provider.js";
+import { loadMasterKeys, type MasterKeySet } from "./crypto/master-keys.js";
 import { loadPepper } from "./crypto/pepper.js";
+import { TenantKeyring } from "./crypto/tenant-keyring.js";
 import { DEFAULT_TENANT, KeyService } from "./governance/keys.js";
 import { knownSecretsDetector } from "./guard/known-secrets.js";
 import { createLogger, type Logger } from "./observability/logger.js";
@@ -27,6 +32,10 @@ export interface Relay {
   storage: Storage;
   keys: KeyService;
   adminAuth: AdminAuth;
+  /** Tenant data keys: seal/open, crypto-shredding, master-key rotation. */
+  keyring: TenantKeyring;
+  /** Encrypted content capture; the pipeline calls `record` for tenants that enabled it. */
+  capture: CaptureService;
   ledger: UsageLedger;
   catalogue: ModelCatalogue;
   providers: readonly ResolvedProvider[];
@@ -39,6 +48,22 @@ export interface CoreServices {
   storage: Storage;
   keys: KeyService;
   adminAuth: AdminAuth;
+  keyring: TenantKeyring;
+  capture: CaptureService;
+}
+
+/**
+ * The master keys (crypto/master-keys.ts), generated into dataDir on first use when
+ * none is configured, except with PostgreSQL: every node must unwrap the same data keys.
+ */
+export function openMasterKeys(config: RelayConfig): MasterKeySet {
+  if (config.storage.driver === "postgres" && !config.security.masterKey?.active) {
+    throw new Error(
+      "a master key (OVERT_MASTER_KEY, OVERT_MASTER_KEY_FILE or security.masterKeyFile) is required with " +
+        "PostgreSQL so every node unwraps the same tenant data keys",
+    );
+  }
+  return loadMasterKeys(config.security.masterKey, config.dataDir, { create: true })!;
 }
 
 /** Storage, keys and admin auth: what the CLI needs without starting a server. */
@@ -49,23 +74,31 @@ export async function openCore(config: RelayConfig): Promise<CoreServices> {
     );
   }
   const pepper = loadPepper(config.security.keyPepper, config.dataDir);
+  const masterKeys = openMasterKeys(config);
   const storage = await openStorage(config.storage);
   await storage.ensureTenant({ id: DEFAULT_TENANT, name: "Default tenant", createdAt: Date.now() });
   for (const tenant of Object.values(config.tenants)) {
     if (tenant.id !== DEFAULT_TENANT)
       await storage.ensureTenant({ id: tenant.id, name: tenant.name, createdAt: Date.now() });
   }
+  const keyring = new TenantKeyring(storage, new LocalKeyProvider(masterKeys), {
+    changes: storage.changes,
+    audit: storage,
+  });
+  const secrets = config.providers.flatMap((p) => (p.apiKey === null ? [] : [p.apiKey.reveal()]));
   return {
     storage,
     keys: new KeyService(storage, storage.changes, pepper),
     adminAuth: new AdminAuth(storage, pepper),
+    keyring,
+    capture: new CaptureService(storage, keyring, { secrets }),
   };
 }
 
 export async function createRelay(config: RelayConfig, options: { logger?: Logger } = {}): Promise<Relay> {
   const log = options.logger ?? createLogger(config.log.level);
   const core = await openCore(config);
-  const { storage, keys, adminAuth } = core;
+  const { storage, keys, adminAuth, keyring, capture } = core;
 
   const simulator = config.simulator ? await startSimulator() : null;
   const providers = simulator
@@ -116,7 +149,15 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     countTokens: { keys, catalogue, dispatcherFor, transport: config.transport },
     keys,
     catalogue,
-    admin: { auth: adminAuth, keys, usage: storage, audit: storage },
+    admin: {
+      auth: adminAuth,
+      keys,
+      usage: storage,
+      audit: storage,
+      captures: capture,
+      tenants: storage,
+      keyring,
+    },
     onInternalError: (requestId, error) => {
       const code = (error as { code?: unknown } | null)?.code;
       const name = error instanceof Error ? error.name : typeof error;
@@ -127,6 +168,11 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     },
   });
 
+  const purge: PurgeTimer = startPurgeTimer(capture, {
+    onPurged: (count) => log.info({ count }, "expired captures purged"),
+    onError: (error) => log.error({ err: String((error as Error)?.name ?? error) }, "capture purge failed"),
+  });
+
   let closed = false;
   return {
     config,
@@ -134,6 +180,8 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     storage,
     keys,
     adminAuth,
+    keyring,
+    capture,
     ledger,
     catalogue,
     providers,
@@ -152,6 +200,7 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
         clearInterval(idleCloser);
         clearTimeout(deadline);
       }
+      await purge.stop();
       await ledger.close();
       await Promise.all([...dispatchers.values()].map((d) => d.close()));
       await simulator?.close();

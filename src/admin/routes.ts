@@ -11,8 +11,9 @@ import { parseDuration } from "../governance/duration.js";
 import type { KeyService } from "../governance/keys.js";
 import type { AuditStore, UsageStore, VirtualKeyRecord } from "../storage/ports.js";
 import type { AdminAuth } from "./auth.js";
+import { type CaptureAdminDeps, registerCaptureRoutes } from "./capture-routes.js";
 
-export interface AdminDeps {
+export interface AdminDeps extends CaptureAdminDeps {
   auth: AdminAuth;
   keys: KeyService;
   usage: UsageStore;
@@ -165,4 +166,6 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
     const limit = Math.min(1000, Math.max(1, Number.parseInt(request.query.limit ?? "100", 10) || 100));
     return { data: await deps.audit.listAudit(limit) };
   });
+
+  registerCaptureRoutes(app, deps, requireAdmin);
 }

@@ -2,7 +2,10 @@
 /** The `overt` command line. */
 import { Command } from "commander";
 import { createKey, listKeys, revokeKey } from "./keys.js";
+import { generateMaster, rotateMaster } from "./master-key.js";
+import { sealSecret } from "./secrets.js";
 import { serve } from "./serve.js";
+import { shredTenant } from "./tenants.js";
 import { usage } from "./usage.js";
 
 const program = new Command();
@@ -39,6 +42,35 @@ keys
   .option("--json", "machine-readable output")
   .option("-c, --config <file>", "configuration file")
   .action(revokeKey);
+keys
+  .command("rotate-master")
+  .description("re-wrap every tenant data key under the active master key (content is not re-encrypted)")
+  .option("--json", "machine-readable output")
+  .option("-c, --config <file>", "configuration file")
+  .action(rotateMaster);
+keys
+  .command("generate-master")
+  .description("write a new random master key to a file (mode 0600) for rotation")
+  .requiredOption("--out <file>", "where to write it; an existing file is never overwritten")
+  .action(generateMaster);
+
+program
+  .command("tenants")
+  .description("manage tenants")
+  .command("shred <tenant-id>")
+  .description("crypto-shred a tenant: destroy its data keys and delete its captured content")
+  .option("--yes", "confirm: the content cannot be recovered afterwards")
+  .option("--json", "machine-readable output")
+  .option("-c, --config <file>", "configuration file")
+  .action(shredTenant);
+
+program
+  .command("secrets")
+  .description("configuration secrets")
+  .command("seal")
+  .description("read a secret from stdin and print it sealed under the master key (sealed:v1:…)")
+  .option("-c, --config <file>", "configuration file")
+  .action(sealSecret);
 
 program
   .command("usage")

@@ -11,14 +11,15 @@
  * > the default. Environment variables (an empty one counts as unset):
  *   OVERT_HOST, OVERT_PORT (else PORT), OVERT_DATA_DIR, OVERT_DATABASE_URL (selects
  *   postgres), OVERT_ALLOW_PRIVATE_UPSTREAMS, OVERT_KEY_PEPPER, OVERT_SETUP_TOKEN,
- *   OVERT_HOME_JURISDICTION, OVERT_SIMULATOR, OVERT_LOG_LEVEL, and the provider
- *   variables described in providers.ts.
+ *   OVERT_HOME_JURISDICTION, OVERT_SIMULATOR, OVERT_LOG_LEVEL, the master-key
+ *   variables described in master-key.ts, and the provider variables described in providers.ts.
  */
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError, describeIssue, formatPath, issuesToError } from "./errors.js";
+import { resolveMasterKeyConfig, sealedValueOpener } from "./master-key.js";
 import { resolveProviders } from "./providers.js";
 import {
   boolField,
@@ -224,7 +225,14 @@ export async function loadConfig(options: LoadConfigOptions): Promise<RelayConfi
     throw new ConfigError(null, "OVERT_SETUP_TOKEN", "must be at least 16 characters");
   }
 
-  const providers = resolveProviders({ entries: cfg.providers ?? {}, file, env, allowPrivateUpstreams });
+  const masterKey = resolveMasterKeyConfig(cfg, env, cwd);
+  const providers = resolveProviders({
+    entries: cfg.providers ?? {},
+    file,
+    env,
+    allowPrivateUpstreams,
+    openSealed: sealedValueOpener(masterKey, dataDir),
+  });
   const routes = resolveRoutes(
     cfg,
     file,
@@ -248,6 +256,7 @@ export async function loadConfig(options: LoadConfigOptions): Promise<RelayConfi
       allowPrivateUpstreams,
       keyPepper: keyPepper === undefined ? null : new Secret(keyPepper),
       setupToken: setupToken === undefined ? null : new Secret(setupToken),
+      masterKey,
     },
     transport: {
       connectTimeoutMs: cfg.transport?.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,

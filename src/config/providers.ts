@@ -56,6 +56,8 @@ export interface ProviderResolution {
   file: string | null;
   env: Env;
   allowPrivateUpstreams: boolean;
+  /** Opens `sealed:v1:` values (config/master-key.ts); plain values pass through. */
+  openSealed?: (value: string, origin: Origin) => string;
 }
 
 function fail(origin: Origin, detail: string): never {
@@ -190,7 +192,7 @@ function resolveOne(
     const [prefix] = descriptor.envPrefixes;
     fail(at("apiKey"), `is required for ${descriptor.id} (set it here, or ${prefix}_API_KEY)`);
   }
-  const apiKey = keySrc ? new Secret(keySrc.value) : null;
+  const apiKey = keySrc ? new Secret(ctx.openSealed?.(keySrc.value, keySrc.origin) ?? keySrc.value) : null;
 
   // Catalogue: descriptor table models + configured extras, deduplicated in order.
   const extras = entry?.models ?? (id === descriptor.id ? settings.models : undefined) ?? [];

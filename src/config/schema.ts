@@ -94,6 +94,10 @@ export const fileSchema = z.strictObject({
       keyPepper: nonEmpty.optional(),
       // Shorter tokens are guessable and are refused by the setup exchange anyway.
       setupToken: z.string().min(16, { error: "must be at least 16 characters" }).optional(),
+      /** A file holding the master key (never the key itself: it must not sit next to sealed values). */
+      masterKeyFile: nonEmpty.optional(),
+      /** Older master keys, accepted for unwrapping until `overt keys rotate-master` has run. */
+      previousMasterKeyFiles: z.array(nonEmpty).optional(),
     })
     .optional(),
   homeJurisdiction: jurisdictionField.optional(),

@@ -15,6 +15,18 @@ export interface ServerConfig {
 
 export type StorageConfig = { driver: "sqlite"; path: string } | { driver: "postgres"; url: Secret };
 
+/** Where a master key comes from; `origin` names it in messages (a path or a variable, never the value). */
+export type MasterKeySource =
+  | { kind: "value"; value: Secret; origin: string }
+  | { kind: "file"; path: string; origin: string };
+
+export interface MasterKeyConfig {
+  /** The key new wraps and seals use; null: <dataDir>/master-key, generated on first start. */
+  active: MasterKeySource | null;
+  /** Keys still accepted for unwrapping while `overt keys rotate-master` moves rows off them. */
+  previous: MasterKeySource[];
+}
+
 export interface TransportConfig {
   connectTimeoutMs: number;
   /** Time from sending the request to the response headers. */
@@ -99,6 +111,8 @@ export interface RelayConfig {
     keyPepper: Secret | null;
     /** One-time admin setup token from env (OVERT_SETUP_TOKEN); otherwise one is generated and printed. */
     setupToken: Secret | null;
+    /** Master keys for envelope encryption (crypto/master-keys.ts); absent means all defaults. */
+    masterKey?: MasterKeyConfig;
   };
   transport: TransportConfig;
   providers: ResolvedProvider[];

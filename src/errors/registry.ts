@@ -291,6 +291,20 @@ export const ERRORS = Object.freeze({
     "No {thing} with id {id}.",
     "The admin resource does not exist.",
   ),
+  OVT_ERR_CAPTURE_SHREDDED: def(
+    410,
+    "capture_shredded",
+    "not_found",
+    "Capture {id} was crypto-shredded: its tenant's data key was destroyed, so the content can never be read again.",
+    "The tenant was shredded (`overt tenants shred`, `POST /admin/tenants/{id}/shred`) after this capture was written.",
+  ),
+  OVT_ERR_CAPTURE_UNREADABLE: def(
+    500,
+    "capture_unreadable",
+    "internal",
+    "Capture {id} cannot be decrypted: {reason}.",
+    "The stored ciphertext was altered or moved to another row or tenant, or its data key is wrapped by a master key this relay was not given (see docs/OPERATIONS.md, master-key rotation).",
+  ),
   OVT_ERR_STORAGE_BUSY: def(
     503,
     "storage_busy",

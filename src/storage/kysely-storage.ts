@@ -5,19 +5,27 @@
  */
 import type { Kysely } from "kysely";
 import { decodeAdminToken, decodeAudit, decodeKey, decodeTenant, toInt } from "./codec.js";
+import * as envelope from "./envelope-queries.js";
 import { migrateToLatest } from "./migrations/index.js";
 import type {
   AdminTokenRecord,
   AuditEntry,
+  CaptureMetadata,
+  CaptureQuery,
+  CaptureRecord,
   ChangeSignal,
+  NewTenantDataKey,
   NewVirtualKey,
+  ShredResult,
   Storage,
+  TenantDataKeyRecord,
   TenantRecord,
   UsageGroupBy,
   UsageQuery,
   UsageRecord,
   UsageSummaryRow,
   VirtualKeyRecord,
+  Wrapping,
 } from "./ports.js";
 import type { Database, DbInt, SqlDialect } from "./schema.js";
 import * as usage from "./usage-queries.js";
@@ -237,6 +245,49 @@ export class KyselyStorage implements Storage {
       .limit(limit)
       .execute();
     return rows.map(decodeAudit);
+  }
+
+  // ---- tenant data keys and captures (envelope-queries.ts) ---------------------------
+
+  listTenantKeys(tenantId?: string): Promise<TenantDataKeyRecord[]> {
+    return envelope.listTenantKeys(this.#db, tenantId);
+  }
+
+  getTenantKey(tenantId: string, version: number): Promise<TenantDataKeyRecord | undefined> {
+    return envelope.getTenantKey(this.#db, tenantId, version);
+  }
+
+  insertTenantKey(key: NewTenantDataKey): Promise<boolean> {
+    return envelope.insertTenantKey(this.#db, key);
+  }
+
+  async rewrapTenantKey(tenantId: string, version: number, from: string, to: Wrapping): Promise<boolean> {
+    const done = await envelope.rewrapTenantKey(this.#db, tenantId, version, from, to);
+    if (done) await this.#signal.announce();
+    return done;
+  }
+
+  /** Other processes drop their cached data keys on the change signal. */
+  async shredTenantKeys(tenantId: string, at: number): Promise<ShredResult> {
+    const result = await envelope.shredTenantKeys(this.#db, this.dialect, tenantId, at);
+    await this.#signal.announce();
+    return result;
+  }
+
+  insertCapture(record: CaptureRecord): Promise<void> {
+    return envelope.insertCapture(this.#db, record);
+  }
+
+  getCapture(id: string): Promise<CaptureRecord | undefined> {
+    return envelope.getCapture(this.#db, id);
+  }
+
+  listCaptures(query: CaptureQuery): Promise<CaptureMetadata[]> {
+    return envelope.listCaptures(this.#db, query);
+  }
+
+  deleteExpiredCaptures(now: number, limit: number): Promise<number> {
+    return envelope.deleteExpiredCaptures(this.#db, now, limit);
   }
 
   async #count(table: "virtual_keys" | "admin_tokens"): Promise<number> {

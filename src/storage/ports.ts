@@ -149,6 +149,93 @@ export interface AuditStore {
   listAudit(limit: number): Promise<AuditEntry[]>;
 }
 
+/** One version of a tenant's data key (DESIGN §5), only ever stored wrapped by a master key. */
+export interface TenantDataKeyRecord {
+  tenantId: string;
+  version: number;
+  /** The wrapped key bytes; null once destroyed (crypto-shredded). */
+  wrappedKey: Buffer | null;
+  /** Which master key wrapped it (crypto/master-keys.ts ids). */
+  masterKeyId: string;
+  createdAt: number;
+  destroyedAt: number | null;
+}
+
+export interface NewTenantDataKey {
+  tenantId: string;
+  version: number;
+  wrappedKey: Buffer;
+  masterKeyId: string;
+  createdAt: number;
+}
+
+export interface ShredResult {
+  keysDestroyed: number;
+  capturesDeleted: number;
+  /**
+   * SQLite: the WAL was checkpointed and truncated, so no old page image of the keys
+   * survives in it; false when another connection held it. PostgreSQL: always true
+   * here (dead row versions remain until VACUUM; see docs/OPERATIONS.md).
+   */
+  walCleared: boolean;
+}
+
+/** A data key's wrapped bytes and the master key that wrapped them. */
+export interface Wrapping {
+  wrappedKey: Buffer;
+  masterKeyId: string;
+}
+
+export interface TenantKeyStore {
+  /** Every version of the tenant's data keys (of every tenant when omitted), by tenant then version. */
+  listTenantKeys(tenantId?: string): Promise<TenantDataKeyRecord[]>;
+  getTenantKey(tenantId: string, version: number): Promise<TenantDataKeyRecord | undefined>;
+  /** False when this (tenant, version) exists already: another process created it first. */
+  insertTenantKey(key: NewTenantDataKey): Promise<boolean>;
+  /** Re-wraps a live key if it is still under `fromMasterKeyId` (compare-and-set); false otherwise. */
+  rewrapTenantKey(tenantId: string, version: number, fromMasterKeyId: string, to: Wrapping): Promise<boolean>;
+  /**
+   * Crypto-shredding, in one transaction: every live key of the tenant loses its
+   * wrapped bytes and is marked destroyed, and the tenant's captures are deleted.
+   */
+  shredTenantKeys(tenantId: string, at: number): Promise<ShredResult>;
+}
+
+/** One captured exchange, sealed under its tenant's data key (capture/). */
+export interface CaptureRecord {
+  id: string;
+  tenantId: string;
+  keyId: string;
+  requestId: string;
+  createdAt: number;
+  expiresAt: number;
+  dekVersion: number;
+  ciphertext: Buffer;
+}
+
+export interface CaptureMetadata extends Omit<CaptureRecord, "ciphertext"> {
+  /** Size of the ciphertext in bytes. */
+  sizeBytes: number;
+}
+
+export interface CaptureQuery {
+  tenantId?: string;
+  /** Only captures created before this time (paging). */
+  before?: number;
+  /** Captures that expired at or before this time are left out. */
+  now: number;
+  limit: number;
+}
+
+export interface CaptureStore {
+  insertCapture(record: CaptureRecord): Promise<void>;
+  getCapture(id: string): Promise<CaptureRecord | undefined>;
+  /** Newest first; metadata only. */
+  listCaptures(query: CaptureQuery): Promise<CaptureMetadata[]>;
+  /** Deletes at most `limit` captures whose expires_at <= now; returns how many it deleted. */
+  deleteExpiredCaptures(now: number, limit: number): Promise<number>;
+}
+
 /**
  * Tells readers that another process changed durable state (a key revoked by the
  * CLI, say), so caches can drop entries. SQLite: PRAGMA data_version; PostgreSQL:
@@ -160,7 +247,15 @@ export interface ChangeSignal {
   announce(): Promise<void>;
 }
 
-export interface Storage extends KeyStore, TenantStore, UsageStore, AdminStore, SettingsStore, AuditStore {
+export interface Storage
+  extends KeyStore,
+    TenantStore,
+    UsageStore,
+    AdminStore,
+    SettingsStore,
+    AuditStore,
+    TenantKeyStore,
+    CaptureStore {
   readonly dialect: "sqlite" | "postgres";
   readonly changes: ChangeSignal;
   migrate(): Promise<void>;

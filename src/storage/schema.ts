@@ -93,6 +93,29 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface TenantDataKeysTable {
+  tenant_id: string;
+  /** 1, 2, …; (tenant_id, version) is the primary key. */
+  version: Int;
+  /** The data key wrapped by a master key; NULL once destroyed (crypto-shredded). */
+  wrapped_key: Uint8Array | null;
+  master_key_id: string;
+  created_at: Int;
+  destroyed_at: NullableInt;
+}
+
+export interface CapturesTable {
+  id: string;
+  tenant_id: string;
+  key_id: string;
+  request_id: string;
+  created_at: Int;
+  expires_at: Int;
+  dek_version: Int;
+  /** crypto/aead.ts format, sealed under the tenant's data key of dek_version. */
+  ciphertext: Uint8Array;
+}
+
 export interface Database {
   tenants: TenantsTable;
   virtual_keys: VirtualKeysTable;
@@ -100,6 +123,8 @@ export interface Database {
   admin_tokens: AdminTokensTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
+  tenant_data_keys: TenantDataKeysTable;
+  captures: CapturesTable;
 }
 
 export type SqlDialect = "sqlite" | "postgres";

@@ -64,6 +64,8 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     raw.pragma("busy_timeout = 5000");
     raw.pragma("synchronous = NORMAL");
     raw.pragma("foreign_keys = ON");
+    // Freed cells and pages are zeroed, so shredded keys and purged captures leave no bytes behind.
+    raw.pragma("secure_delete = ON");
     const signal = dataVersionSignal(raw, CHANGE_STALENESS_MS);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
     const usage = isInMemory(path) ? inPlaceWriter(raw) : workerWriter(path);

@@ -50,7 +50,12 @@ describe("loadConfig: defaults", () => {
     });
     assert.equal(c.dataDir, join(cwd, "data"));
     assert.deepEqual(c.storage, { driver: "sqlite", path: join(cwd, "data", "overt.db") });
-    assert.deepEqual(c.security, { allowPrivateUpstreams: false, keyPepper: null, setupToken: null });
+    assert.deepEqual(c.security, {
+      allowPrivateUpstreams: false,
+      keyPepper: null,
+      setupToken: null,
+      masterKey: { active: null, previous: [] },
+    });
     assert.deepEqual(c.transport, {
       connectTimeoutMs: 10_000,
       headersTimeoutMs: 300_000,

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import type { Database, SqlDialect } from "../schema.js";
 import { initialMigration } from "./001-initial.js";
+import { envelopeMigration } from "./002-envelope.js";
 
 /**
  * Migrations live in code (no files read at run time). Names sort in order; never
@@ -9,6 +10,7 @@ import { initialMigration } from "./001-initial.js";
 export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
   return {
     "001_initial": initialMigration(dialect),
+    "002_envelope": envelopeMigration(dialect),
   };
 }
 
