@@ -3,9 +3,10 @@
  * for the whole rotation procedure. Rotation re-wraps tenant data keys only; captured
  * content is never re-encrypted.
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { MasterKeyError } from "../crypto/errors.js";
-import { writeNewMasterKeyFile } from "../crypto/master-keys.js";
+import { GENERATED_MASTER_KEY_FILE, writeNewMasterKeyFile } from "../crypto/master-keys.js";
 import { openCore, openMasterKeys } from "../main.js";
 import { fail, loadConfigOrExit } from "./load.js";
 
@@ -37,9 +38,13 @@ export async function rotateMaster(options: RotateOptions): Promise<void> {
       );
     }
     if (!options.json && keys.previous.length > 0) {
+      const generated = join(config.dataDir, GENERATED_MASTER_KEY_FILE);
+      const leftover =
+        existsSync(generated) && config.security.masterKey?.active ? ` and delete ${generated}` : "";
       process.stdout.write(
-        `Every live data key is now under ${result.activeKeyId}. Once every server runs with it, ` +
-          `remove the previous key(s) (${keys.previous.map((k) => k.id).join(", ")}) from the configuration.\n`,
+        `Every live data key is now under ${result.activeKeyId}. Re-seal any sealed config values made with an ` +
+          `older key, then remove the previous key(s) (${keys.previous.map((k) => k.id).join(", ")}) ` +
+          `from the configuration${leftover}.\n`,
       );
     }
   } finally {
