@@ -14,6 +14,7 @@ import { loadPepper } from "./crypto/pepper.js";
 import { TenantKeyring } from "./crypto/tenant-keyring.js";
 import { DEFAULT_TENANT, KeyService } from "./governance/keys.js";
 import { knownSecretsDetector } from "./guard/known-secrets.js";
+import { SubjectFingerprints, TransferLedger } from "./guard/transfer-ledger.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { RelayPipeline } from "./pipeline/relay-pipeline.js";
 import { buildCatalogue, type ModelCatalogue } from "./routing/catalogue.js";
@@ -37,6 +38,8 @@ export interface Relay {
   /** Encrypted content capture; the pipeline calls `record` for tenants that enabled it. */
   capture: CaptureService;
   ledger: UsageLedger;
+  /** Cross-border transfer records, batched like usage. */
+  transfers: TransferLedger;
   catalogue: ModelCatalogue;
   providers: readonly ResolvedProvider[];
   simulator: Simulator | null;
@@ -46,6 +49,8 @@ export interface Relay {
 
 export interface CoreServices {
   storage: Storage;
+  /** The server pepper (key digests; transfer-subject fingerprints derive their own key from it). */
+  pepper: Buffer;
   keys: KeyService;
   adminAuth: AdminAuth;
   keyring: TenantKeyring;
@@ -88,6 +93,7 @@ export async function openCore(config: RelayConfig): Promise<CoreServices> {
   const secrets = config.providers.flatMap((p) => (p.apiKey === null ? [] : [p.apiKey.reveal()]));
   return {
     storage,
+    pepper,
     keys: new KeyService(storage, storage.changes, pepper),
     adminAuth: new AdminAuth(storage, pepper),
     keyring,
@@ -129,12 +135,21 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
         "usage batch could not be written; will retry",
       ),
   });
+  const transfers = new TransferLedger(storage, new SubjectFingerprints(core.pepper), {
+    onError: (error, waiting) =>
+      log.error(
+        { waiting, err: String((error as Error)?.name ?? error) },
+        "transfer batch could not be written; will retry",
+      ),
+  });
   const chat = new RelayPipeline({
     keys,
     catalogue,
     ledger,
     dispatcherFor,
     transport: config.transport,
+    transfers,
+    capture: core.capture,
     guard: {
       maxScanChars: config.guard.maxScanChars,
       tenants: config.tenants,
@@ -183,6 +198,7 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     keyring,
     capture,
     ledger,
+    transfers,
     catalogue,
     providers,
     simulator,
@@ -202,6 +218,7 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
       }
       await purge.stop();
       await ledger.close();
+      await transfers.close();
       await Promise.all([...dispatchers.values()].map((d) => d.close()));
       await simulator?.close();
       await storage.close();

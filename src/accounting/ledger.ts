@@ -1,5 +1,5 @@
 /**
- * The usage ledger writer: records are queued and written in batches off the hot
+ * A batch writer, and the usage ledger built on it: records are queued and written in batches off the hot
  * path (DESIGN §6), flushed every `intervalMs`, when `batchSize` records wait, and
  * on shutdown. A batch that cannot be written goes back to the head of the queue
  * and is retried on the next flush: records are never dropped while the process
@@ -7,6 +7,8 @@
  * so an operator sees a stalled database long before memory matters.
  */
 import type { UsageRecord, UsageStore } from "../storage/ports.js";
+
+export type BatchSink<T> = (batch: T[]) => Promise<void>;
 
 export interface LedgerOptions {
   batchSize?: number;
@@ -16,18 +18,18 @@ export interface LedgerOptions {
   onError?: (error: unknown, waiting: number) => void;
 }
 
-export class UsageLedger {
-  readonly #store: UsageStore;
+export class BatchWriter<T> {
+  readonly #sink: BatchSink<T>;
   readonly #batchSize: number;
   readonly #maxQueued: number;
   readonly #onError: (error: unknown, waiting: number) => void;
-  #queue: UsageRecord[] = [];
+  #queue: T[] = [];
   #flushing: Promise<void> | null = null;
   readonly #timer: NodeJS.Timeout;
   #closed = false;
 
-  constructor(store: UsageStore, options: LedgerOptions = {}) {
-    this.#store = store;
+  constructor(sink: BatchSink<T>, options: LedgerOptions = {}) {
+    this.#sink = sink;
     this.#batchSize = options.batchSize ?? 200;
     this.#maxQueued = options.maxQueued ?? 50_000;
     this.#onError = options.onError ?? (() => {});
@@ -35,9 +37,9 @@ export class UsageLedger {
     this.#timer.unref();
   }
 
-  async record(record: UsageRecord): Promise<void> {
+  async record(record: T): Promise<void> {
     if (this.#closed) {
-      await this.#store.insertUsage([record]);
+      await this.#sink([record]);
       return;
     }
     this.#queue.push(record);
@@ -59,9 +61,9 @@ export class UsageLedger {
     }
   }
 
-  async #write(batch: UsageRecord[]): Promise<void> {
+  async #write(batch: T[]): Promise<void> {
     try {
-      await this.#store.insertUsage(batch);
+      await this.#sink(batch);
     } catch (error) {
       this.#queue = batch.concat(this.#queue);
       this.#onError(error, this.#queue.length);
@@ -82,5 +84,12 @@ export class UsageLedger {
   /** Records waiting to be written. */
   get pending(): number {
     return this.#queue.length;
+  }
+}
+
+/** The usage ledger: usage records written in batches off the hot path. */
+export class UsageLedger extends BatchWriter<UsageRecord> {
+  constructor(store: UsageStore, options: LedgerOptions = {}) {
+    super((batch) => store.insertUsage(batch), options);
   }
 }

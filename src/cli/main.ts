@@ -3,6 +3,7 @@
 import { Command } from "commander";
 import { createKey, listKeys, revokeKey } from "./keys.js";
 import { generateMaster, rotateMaster } from "./master-key.js";
+import { crossBorder } from "./report.js";
 import { sealSecret } from "./secrets.js";
 import { serve } from "./serve.js";
 import { shredTenant } from "./tenants.js";
@@ -80,6 +81,19 @@ program
   .option("--json", "machine-readable output")
   .option("-c, --config <file>", "configuration file")
   .action(usage);
+
+program
+  .command("report")
+  .description("compliance reports")
+  .command("cross-border")
+  .description("requests sent outside the home jurisdiction, per destination and data class")
+  .option("--from <date>", "start date (inclusive), e.g. 2026-01-01; default: 1 January this year")
+  .option("--to <date>", "end date (inclusive), e.g. 2026-12-31; default: now")
+  .option("--tenant <id>", "one tenant only")
+  .option("--json", "machine-readable output")
+  .option("--csv", "CSV output")
+  .option("-c, --config <file>", "configuration file")
+  .action(crossBorder);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`overt: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -21,7 +21,9 @@
  *
  * Extra instances (`my-relay: { type: anthropic, baseUrl: … }`) serve a second account or a third-party
  * relay speaking the same dialect. Base-URL checks apply to every instance alike. An instance keeps its
- * region's jurisdiction unless `jurisdiction` is set, so set it for a third-party relay.
+ * region's jurisdiction unless `jurisdiction` is set, so set it for a third-party relay. A generic
+ * (openai-compatible) server is LOCAL on a loopback/private address and UNKNOWN (abroad to the guard)
+ * on a public one.
  */
 import { classifyHost, normaliseHostname } from "../transport/address-policy.js";
 import type { ModelPrice, ProviderDescriptor } from "../upstreams/descriptor.js";
@@ -177,8 +179,12 @@ function resolveOne(
   else if (regionInfo) baseUrl = checkBaseUrl(regionInfo.baseUrl, at("baseUrl"), allowPrivate, id);
   else return fail(at("baseUrl"), `is required for ${descriptor.id} (there is no default base URL)`);
 
-  // Jurisdiction: configured, else the region's, else the operator's own machines.
-  let jurisdiction = regionInfo?.jurisdiction ?? "LOCAL";
+  // Jurisdiction: configured, else the region's; with neither (a generic server), a
+  // loopback or private address is the operator's own machines (LOCAL) and a public one
+  // is UNKNOWN — which the guard treats as abroad, so a third-party relay is never home.
+  let jurisdiction =
+    regionInfo?.jurisdiction ??
+    (classifyHost(normaliseHostname(baseUrl.hostname)) === "private" ? "LOCAL" : "UNKNOWN");
   if (entry?.jurisdiction !== undefined) jurisdiction = entry.jurisdiction;
   else if (settings.jurisdiction) {
     const parsed = jurisdictionField.safeParse(settings.jurisdiction.value);

@@ -2,7 +2,7 @@
  * Everything the settlement needs to know about one request, filled in as the
  * request moves through the stages and read once in `finally`.
  */
-import type { ResolvedProvider } from "../config/types.js";
+import type { ResolvedProvider, TenantConfig } from "../config/types.js";
 import type { GuardedBody } from "../guard/request-guard.js";
 import type { SettledUsage } from "../ir/usage.js";
 import type { UsageStatus, VirtualKeyRecord } from "../storage/ports.js";
@@ -33,6 +33,8 @@ export interface RequestState {
   firstByteAt: number | null;
   /** What the guard did for the upstream last tried (null: no request body reached the guard). */
   guarded: GuardedBody | null;
+  /** The response as delivered, when the tenant captures content (pipeline/capture-stage.ts). */
+  captured: { tenant: TenantConfig; response: string[]; chars: number; cut: boolean } | null;
   status: UsageStatus;
   httpStatus: number;
   errorCode: string | null;
@@ -56,6 +58,7 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     upstreamEngaged: false,
     firstByteAt: null,
     guarded: null,
+    captured: null,
     status: "error",
     httpStatus: 500,
     errorCode: null,

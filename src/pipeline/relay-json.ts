@@ -6,6 +6,7 @@ import type { Dispatcher } from "undici";
 import { OvertError } from "../errors/overt-error.js";
 import type { UpstreamFailure } from "../upstreams/openai/adapter.js";
 import type { RequestState } from "./attempt-state.js";
+import { captureResponse } from "./capture-stage.js";
 import type { ClientExchange } from "./exchange.js";
 import type { JsonTranscoder } from "./transcode.js";
 import { BodyTooLargeError, mediaType, readCapped, tooLarge } from "./upstream-body.js";
@@ -72,6 +73,7 @@ export async function relayJson(
   state.firstByteAt = performance.now();
   state.status = "ok";
   state.httpStatus = 200;
+  captureResponse(state, result.body);
   exchange.sendJson(200, headers, result.body);
   return null;
 }

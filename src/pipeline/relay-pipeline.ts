@@ -11,13 +11,15 @@ import type { ResolvedProvider, TransportConfig } from "../config/types.js";
 import { isOvertError, OvertError } from "../errors/overt-error.js";
 import { extractCredential } from "../governance/credentials.js";
 import { type KeyService, keyAllowsModel } from "../governance/keys.js";
-import type { RequestGuard } from "../guard/request-guard.js";
+import type { GuardedBody, RequestGuard } from "../guard/request-guard.js";
+import type { TransferLedger } from "../guard/transfer-ledger.js";
 import type { ClientCodec, ParsedClientRequest } from "../protocols/codec.js";
 import type { ModelCatalogue } from "../routing/catalogue.js";
 import { attemptOrder } from "../routing/select.js";
 import { transportError, transportFailureKind } from "../transport/transport-errors.js";
 import { mapUpstreamStatus, type UpstreamFailure } from "../upstreams/openai/adapter.js";
 import { newRequestState, type RequestState } from "./attempt-state.js";
+import { type CaptureSink, finishCapture, startCapture } from "./capture-stage.js";
 import type { ClientExchange } from "./exchange.js";
 import { eligible, type GuardSettings, guardRequest, redactionsHeader, tenantFor } from "./guard-stage.js";
 import { planAttempt } from "./plan.js";
@@ -38,6 +40,10 @@ export interface PipelineDeps {
   dispatcherFor(provider: ResolvedProvider): Dispatcher;
   transport: TransportConfig;
   guard: GuardSettings;
+  /** Records attempts sent outside the tenant's home jurisdiction. */
+  transfers: TransferLedger;
+  /** Seals captured exchanges for tenants that opted in. */
+  capture: CaptureSink;
   log: PipelineLogger;
   random?: () => number;
 }
@@ -83,6 +89,9 @@ export class RelayPipeline {
       throw relayError;
     } finally {
       this.#settle(state);
+      finishCapture(state, exchange.body, this.#deps.capture)?.catch((error: unknown) => {
+        this.#deps.log.error({ requestId: exchange.requestId, err: describe(error) }, "capture failed");
+      });
     }
   }
 
@@ -103,6 +112,7 @@ export class RelayPipeline {
     }
 
     const tenant = tenantFor(this.#deps.guard, state.key.tenantId);
+    startCapture(state, tenant);
     const guard = guardRequest(this.#deps.guard, tenant, body.body);
     const order = eligible(guard, attemptOrder(route, this.#random), body.model);
     const maxAttempts = Math.max(1, this.#deps.transport.maxAttempts);
@@ -174,15 +184,20 @@ export class RelayPipeline {
       if (exchange.clientGone.aborted) {
         // The client left while the upstream was working on the prompt (catalogue C7 policy).
         state.upstreamEngaged = true;
+        this.#recordTransfer(state, guard, provider, guarded);
         throw new ClientGoneError();
       }
       const kind = transportFailureKind(error);
+      // Refused or unreachable: nothing left; a timeout or reset after sending: it did.
+      if (kind !== "unreachable" && (error as { code?: unknown }).code !== "UND_ERR_CONNECT_TIMEOUT")
+        this.#recordTransfer(state, guard, provider, guarded);
       return {
         error: transportError(error, provider.id, this.#deps.transport),
         retryable: true,
         retrySame: kind !== "timeout",
       };
     }
+    this.#recordTransfer(state, guard, provider, guarded);
     if (response.statusCode !== 200) {
       let text = "";
       try {
@@ -234,6 +249,29 @@ export class RelayPipeline {
         retrySame: false,
       };
     }
+  }
+
+  #recordTransfer(
+    state: RequestState,
+    guard: RequestGuard,
+    provider: ResolvedProvider,
+    guarded: GuardedBody,
+  ): void {
+    const key = state.key;
+    if (key === null) return;
+    const record = this.#deps.transfers.build({
+      requestId: state.requestId,
+      attempt: state.attempts,
+      tenant: guard.tenant,
+      keyId: key.id,
+      provider: provider.id,
+      jurisdiction: provider.jurisdiction,
+      guarded,
+    });
+    if (record === null) return;
+    this.#deps.transfers.record(record).catch((error: unknown) => {
+      this.#deps.log.error({ requestId: state.requestId, err: describe(error) }, "transfer record failed");
+    });
   }
 
   #settle(state: RequestState): void {

@@ -15,6 +15,7 @@ import { transportError, transportFailureKind } from "../transport/transport-err
 import { EVENT_STREAM_TYPE } from "../upstreams/bedrock/adapter.js";
 import type { UpstreamFailure } from "../upstreams/openai/adapter.js";
 import type { RequestState } from "./attempt-state.js";
+import { captureResponse } from "./capture-stage.js";
 import type { ClientExchange } from "./exchange.js";
 import type { StreamTranscoder } from "./transcode.js";
 import { BedrockFrames } from "./transcoders/bedrock-frames.js";
@@ -81,6 +82,7 @@ export async function relaySse(
         open = false;
       }
       if (out.length > 0) {
+        captureResponse(state, out);
         await sink.write(out);
         out = "";
       }
@@ -108,7 +110,10 @@ export async function relaySse(
       state.errorCode = error.code;
       out += transcoder.renderFailure?.(error) ?? options.errors.renderStreamError(error, state.requestId);
     }
-    if (out.length > 0 && !exchange.clientGone.aborted) await sink.write(out);
+    if (out.length > 0 && !exchange.clientGone.aborted) {
+      captureResponse(state, out);
+      await sink.write(out);
+    }
   } finally {
     if (!response.body.destroyed) response.body.destroy();
     sink.end();

@@ -20,6 +20,9 @@ import type {
   Storage,
   TenantDataKeyRecord,
   TenantRecord,
+  TransferQuery,
+  TransferRecord,
+  TransferSummary,
   UsageGroupBy,
   UsageQuery,
   UsageRecord,
@@ -28,6 +31,7 @@ import type {
   Wrapping,
 } from "./ports.js";
 import type { Database, DbInt, SqlDialect } from "./schema.js";
+import * as transfers from "./transfer-queries.js";
 import * as usage from "./usage-queries.js";
 
 /** A change signal that may hold resources of its own (PostgreSQL's LISTEN client). */
@@ -296,5 +300,15 @@ export class KyselyStorage implements Storage {
       .select((eb) => eb.fn.countAll<DbInt>().as("n"))
       .executeTakeFirstOrThrow();
     return toInt(row.n);
+  }
+
+  // ---- cross-border transfers (transfer-queries.ts) ----------------------------------
+
+  insertTransfers(records: readonly TransferRecord[]): Promise<void> {
+    return transfers.insertTransfers(this.#db, records);
+  }
+
+  summarizeTransfers(query: TransferQuery): Promise<TransferSummary> {
+    return transfers.summarizeTransfers(this.#db, query);
   }
 }

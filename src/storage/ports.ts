@@ -5,6 +5,9 @@
  *
  * Times are epoch milliseconds (integers). Money is integer nano-units as bigint.
  */
+import type { TransferStore } from "./transfer-ports.js";
+
+export * from "./transfer-ports.js";
 
 export interface TenantRecord {
   id: string;
@@ -249,6 +252,7 @@ export interface ChangeSignal {
 
 export interface Storage
   extends KeyStore,
+    TransferStore,
     TenantStore,
     UsageStore,
     AdminStore,

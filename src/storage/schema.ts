@@ -12,6 +12,7 @@
  * integer columns are therefore typed `DbInt` and decoded by ./codec.ts.
  */
 import type { ColumnType, Generated } from "kysely";
+import type { TransferTables } from "./transfer-types.js";
 
 /** A database integer as a driver returns it. */
 export type DbInt = string | number | bigint;
@@ -116,7 +117,7 @@ export interface CapturesTable {
   ciphertext: Uint8Array;
 }
 
-export interface Database {
+export interface Database extends TransferTables {
   tenants: TenantsTable;
   virtual_keys: VirtualKeysTable;
   usage_records: UsageRecordsTable;

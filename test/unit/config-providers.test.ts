@@ -78,7 +78,7 @@ describe("providers from the environment", () => {
     );
     assert.equal(p.id, "openai-compatible");
     assert.equal(p.apiKey, null, "a key is optional");
-    assert.equal(p.jurisdiction, "LOCAL");
+    assert.equal(p.jurisdiction, "UNKNOWN", "a public host of unknown location counts as abroad");
     assert.deepEqual(p.models, ["qwen2.5-72b-instruct", "llama-4"]);
     assert.equal(p.prices.size, 0);
     const j = only(
@@ -261,13 +261,19 @@ describe("file entries, instances and precedence", () => {
     assert.equal(e.path, "providers.deepseek-b.apiKey");
   });
 
-  it("the generic server needs a base URL and defaults to LOCAL", async () => {
+  it("the generic server needs a base URL; its jurisdiction is UNKNOWN on a public host, LOCAL on a private one", async () => {
     const e = await loadError("providers:\n  lab: { type: openai-compatible }\n");
     assert.equal(e.path, "providers.lab.baseUrl");
     const p = only(
       await load("providers:\n  lab: { type: openai-compatible, baseUrl: 'https://lab.example.com/v1' }\n"),
     );
-    assert.equal(p.jurisdiction, "LOCAL");
+    assert.equal(p.jurisdiction, "UNKNOWN");
+    const local = only(
+      await load(
+        "providers:\n  lab: { type: openai-compatible, baseUrl: 'http://127.0.0.1:8000/v1', allowPrivate: true }\n",
+      ),
+    );
+    assert.equal(local.jurisdiction, "LOCAL");
     assert.equal(p.region, "custom");
     assert.equal(
       (

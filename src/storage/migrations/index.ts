@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from "k
 import type { Database, SqlDialect } from "../schema.js";
 import { initialMigration } from "./001-initial.js";
 import { envelopeMigration } from "./002-envelope.js";
+import { transfersMigration } from "./003-transfers.js";
 
 /**
  * Migrations live in code (no files read at run time). Names sort in order; never
@@ -11,6 +12,7 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
   return {
     "001_initial": initialMigration(dialect),
     "002_envelope": envelopeMigration(dialect),
+    "003_transfers": transfersMigration(),
   };
 }
 
