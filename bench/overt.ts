@@ -14,7 +14,16 @@ export interface OvertTarget {
   dir: string;
 }
 
-function configYaml(dir: string, port: number, upstream: string): string {
+export interface OvertOptions {
+  /** The bench provider's jurisdiction (default LOCAL: the guard's defaults then act on secrets only). */
+  jurisdiction?: string;
+  /** An upstream key for the bench provider (the guard looks for the relay's own keys in prompts). */
+  apiKey?: string;
+  /** Options for node itself, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
+}
+
+function configYaml(dir: string, port: number, upstream: string, opts: OvertOptions): string {
   return [
     `server: { host: 127.0.0.1, port: ${port} }`,
     `dataDir: ${JSON.stringify(join(dir, "data"))}`,
@@ -25,7 +34,8 @@ function configYaml(dir: string, port: number, upstream: string): string {
     "  bench:",
     "    type: openai-compatible",
     `    baseUrl: ${upstream}/v1`,
-    "    jurisdiction: LOCAL",
+    ...(opts.apiKey === undefined ? [] : [`    apiKey: ${JSON.stringify(opts.apiKey)}`]),
+    `    jurisdiction: ${opts.jurisdiction ?? "LOCAL"}`,
     "    allowPrivate: true",
     "    models: [bench-model]",
     "",
@@ -47,12 +57,12 @@ export function parseKey(stdout: string): string {
   throw new Error(`no "key" field in the output of keys create:\n${stdout}`);
 }
 
-export async function startOvert(upstream: string): Promise<OvertTarget> {
+export async function startOvert(upstream: string, opts: OvertOptions = {}): Promise<OvertTarget> {
   if (!existsSync(CLI)) throw new Error(`${CLI} does not exist (the CLI is not built yet)`);
   const dir = mkdtempSync(join(tmpdir(), "overt-bench-"));
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const config = join(dir, "overt.yaml");
-  writeFileSync(config, configYaml(dir, await freePort(), upstream));
+  writeFileSync(config, configYaml(dir, await freePort(), upstream, opts));
   const created = runNode([
     CLI,
     "keys",
@@ -66,7 +76,7 @@ export async function startOvert(upstream: string): Promise<OvertTarget> {
     "--json",
   ]);
   const key = parseKey(created);
-  const proc = await startNode("overt", [CLI, "serve", "--config", config], {
+  const proc = await startNode("overt", [...(opts.nodeArgs ?? []), CLI, "serve", "--config", config], {
     healthPath: "/healthz",
     timeoutMs: 60_000,
   });

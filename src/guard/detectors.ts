@@ -6,7 +6,7 @@
  */
 import { isIP } from "node:net";
 import { detectNumeric } from "./numeric.js";
-import { PATTERNS } from "./patterns.js";
+import { type Anchor, eachMatch, isHex, PATTERNS, stickyOf } from "./patterns.js";
 import { type DataClass, type Finding, PRIORITY } from "./types.js";
 
 export type { DataClass, Finding } from "./types.js";
@@ -53,24 +53,39 @@ function detectEmails(text: string, out: Finding[]): void {
 
 const IPV4 = /(?<![0-9A-Za-z.])[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?![0-9A-Za-z]|\.[0-9])/g;
 const IPV6 = /(?<![0-9A-Za-z:.])[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]{2,44}/g;
+const IPV6_STICKY = stickyOf(IPV6);
+/** The first ":" of a candidate, after at most 4 hex digits (see Anchor). */
+const IPV6_ANCHOR: Anchor = {
+  literals: [":"],
+  start(text, at) {
+    // What follows must be [0-9A-Fa-f:.] (JSON's `"key":"…"` is rejected here, before the regex).
+    const next = text.charCodeAt(at + 1);
+    if (!isHex(next) && next !== 58 && next !== 46) return -1;
+    let s = at;
+    while (s > 0 && at - s < 4 && isHex(text.charCodeAt(s - 1))) s--;
+    return s;
+  },
+};
 
 /** IPv4 and IPv6 addresses: a loose candidate regex, validated by node:net. */
 function detectIps(text: string, out: Finding[]): void {
-  for (const m of text.matchAll(IPV4)) {
+  eachMatch(text, IPV4, undefined, undefined, (m) => {
     if (isIP(m[0]) === 4) out.push({ kind: "pii.ip_address", start: m.index, end: m.index + m[0].length });
-  }
-  for (const m of text.matchAll(IPV6)) {
+  });
+  eachMatch(text, IPV6, IPV6_ANCHOR, IPV6_STICKY, (m) => {
     let cand = m[0];
+    // Every IPv6 address has two colons at least; times and `"key":123` have one.
+    if (cand.indexOf(":", cand.indexOf(":") + 1) < 0) return;
     // A trailing ":" or "." is punctuation ("at fe80::1:"), and text glued on
     // after the candidate means it was not an address.
     while (cand.endsWith(":") && !cand.endsWith("::")) cand = cand.slice(0, -1);
     while (cand.endsWith(".")) cand = cand.slice(0, -1);
-    if (/[0-9A-Za-z]/.test(text[m.index + cand.length] ?? "")) continue;
+    if (/[0-9A-Za-z]/.test(text[m.index + cand.length] ?? "")) return;
     const groups = cand.split(":").filter((g) => g.length > 0).length;
     if (cand.length >= 6 && groups >= 2 && isIP(cand) === 6) {
       out.push({ kind: "pii.ip_address", start: m.index, end: m.index + cand.length });
     }
-  }
+  });
 }
 
 /** PEM private-key blocks, from the BEGIN line to the END line (or end of the base64 body). */
@@ -99,17 +114,20 @@ function detectPem(text: string, out: Finding[]): void {
   }
 }
 
+const STICKY = PATTERNS.map((p) => (p.anchor ? stickyOf(p.re) : undefined));
+
 function detectPatterns(text: string, out: Finding[]): void {
-  for (const p of PATTERNS) {
-    for (const m of text.matchAll(p.re)) {
+  for (let i = 0; i < PATTERNS.length; i++) {
+    const p = PATTERNS[i]!;
+    eachMatch(text, p.re, p.anchor, STICKY[i], (m) => {
       const kind = p.refine ? p.refine(m, text) : p.kind;
-      if (!kind) continue;
+      if (!kind) return;
       let start = m.index;
       let end = m.index + m[0].length;
       const span = p.group === undefined ? undefined : m.indices?.[p.group];
       if (span) [start, end] = span;
       out.push({ kind, start, end });
-    }
+    });
   }
 }
 

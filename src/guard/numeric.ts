@@ -1,6 +1,7 @@
 /**
  * Numeric PII (resident ID, bank card, mainland mobile, international phone)
- * found by one plain-code pass over digit groups: no regex, linear time.
+ * found by one plain-code pass over digit groups (a regex only finds where
+ * each token starts), linear time.
  * A token is a run of digit groups joined by single separators; windows of at
  * most MAX_WINDOW consecutive groups are classified, longest first.
  */
@@ -70,17 +71,19 @@ function scanToken(text: string, groups: readonly Group[], plus: boolean, out: F
   }
 }
 
+/** A digit with no letter or digit before it. */
+const TOKEN_START = /(?<![0-9A-Za-z])[0-9]/g;
+
 /** Finds numeric PII in `text`. */
 export function detectNumeric(text: string): Finding[] {
   const out: Finding[] = [];
   const n = text.length;
   let p = 0;
   while (p < n) {
-    const c = text.charCodeAt(p);
-    if (!isDigit(c) || (p > 0 && isAlnum(text.charCodeAt(p - 1)))) {
-      p++;
-      continue;
-    }
+    // The next digit that starts a token (the engine's scan is several times faster than a charCodeAt loop).
+    TOKEN_START.lastIndex = p;
+    if (!TOKEN_START.test(text)) break;
+    p = TOKEN_START.lastIndex - 1;
     const plus = p > 0 && text.charCodeAt(p - 1) === 43;
     const groups: Group[] = [];
     let q = p;

@@ -14,6 +14,90 @@ export interface Pattern {
   refine?: (m: RegExpExecArray, text: string) => DataClass | undefined;
   /** Capture group whose span is reported (default: the whole match). */
   group?: number;
+  /** Where to try `re` (default: everywhere, as a global scan). */
+  anchor?: Anchor;
+}
+
+/**
+ * A fast path for a pattern with no literal prefix, which the regex engine
+ * would otherwise try at every position of the text (several ms per MB each).
+ * Every match contains one of `literals`, none of them before the part that
+ * `start` skips back over, so the first literal in a match fixes where the
+ * match must begin: `start(text, at)` finds that position with a bounded scan
+ * back from the literal at `at`. The regex is then tried there only (sticky);
+ * it still decides, so the matches are exactly those of a global scan.
+ */
+export interface Anchor {
+  literals: readonly string[];
+  start(text: string, at: number): number;
+}
+
+/** The lowest `s ≥ at − max` such that every character in [s, at) satisfies `ok`. */
+function backOver(text: string, at: number, max: number, ok: (c: number) => boolean): number {
+  const floor = Math.max(0, at - max);
+  let s = at;
+  while (s > floor && ok(text.charCodeAt(s - 1))) s--;
+  return s;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLower = (c: number) => c >= 97 && c <= 122;
+const isUpper = (c: number) => c >= 65 && c <= 90;
+export const isHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isLowerHex = (c: number) => isDigit(c) || (c >= 97 && c <= 102);
+const isWord = (c: number) => isDigit(c) || isLower(c) || isUpper(c) || c === 95;
+const isSchemeChar = (c: number) =>
+  isDigit(c) || isLower(c) || isUpper(c) || c === 43 || c === 46 || c === 45;
+const isBlank = (c: number) => c === 32 || c === 9;
+
+/**
+ * Calls `each` with the matches of `re` (global) in `text`, in order, as
+ * `text.matchAll(re)` returns them (without the copy of `re` matchAll makes,
+ * which costs more than the scan on a short text); with an anchor, `sticky`
+ * (the same regex with the `y` flag) is tried only where a match can start.
+ */
+export function eachMatch(
+  text: string,
+  re: RegExp,
+  anchor: Anchor | undefined,
+  sticky: RegExp | undefined,
+  each: (m: RegExpExecArray) => void,
+): void {
+  if (anchor === undefined || sticky === undefined) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (m[0].length === 0) re.lastIndex++;
+      const resume = re.lastIndex;
+      each(m);
+      re.lastIndex = resume;
+    }
+    return;
+  }
+  const { literals } = anchor;
+  const next = literals.map((l) => text.indexOf(l));
+  let end = 0;
+  for (;;) {
+    let k = -1;
+    for (let i = 0; i < next.length; i++) if (next[i]! >= 0 && (k < 0 || next[i]! < next[k]!)) k = i;
+    if (k < 0) return;
+    const at = next[k]!;
+    next[k] = text.indexOf(literals[k]!, at + 1);
+    const s = anchor.start(text, at);
+    // A match starting before the previous one's end would overlap it.
+    if (s < end) continue;
+    sticky.lastIndex = s;
+    const m = sticky.exec(text);
+    if (m === null) continue;
+    each(m);
+    end = m.index + m[0].length;
+    for (let i = 0; i < next.length; i++)
+      if (next[i]! >= 0 && next[i]! < end) next[i] = text.indexOf(literals[i]!, end);
+  }
+}
+
+/** The same regex, sticky: tried at one position only. */
+export function stickyOf(re: RegExp): RegExp {
+  return new RegExp(re.source, re.flags.replace("g", "") + "y");
 }
 
 const PROVIDER_HINTS: readonly { kind: DataClass; re: RegExp }[] = [
@@ -64,6 +148,11 @@ export const PATTERNS: readonly Pattern[] = [
   {
     kind: "secret.zhipu",
     re: /(?<![A-Za-z0-9])[0-9a-f]{32}\.[A-Za-z0-9]{16}(?![A-Za-z0-9])/g,
+    // The "." after exactly 32 hex digits.
+    anchor: {
+      literals: ["."],
+      start: (text, at) => (backOver(text, at, 32, isLowerHex) === at - 32 ? at - 32 : -1),
+    },
   },
   { kind: "secret.aws", re: /(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
   {
@@ -84,12 +173,29 @@ export const PATTERNS: readonly Pattern[] = [
     kind: "secret.url_password",
     re: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,31}:\/\/[^\s:/@]{1,128}:([^\s:/@]{1,256})@[A-Za-z0-9[]/dg,
     group: 1,
+    // "://" after the scheme, which starts where the run of scheme characters does.
+    anchor: {
+      literals: ["://"],
+      start(text, at) {
+        const s = backOver(text, at, 32, isSchemeChar);
+        return s < at ? s : -1;
+      },
+    },
   },
   {
     kind: "secret.env_assignment",
     re: /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]{0,63})[ \t]{0,3}[=:][ \t]{0,3}(["']?)([^\s"'`,;]{16,512})/dg,
     refine: classifyEnv,
     group: 3,
+    // "=" or ":" after up to 3 blanks after the name, which starts where the word does.
+    anchor: {
+      literals: ["=", ":"],
+      start(text, at) {
+        const blanks = backOver(text, at, 3, isBlank);
+        const s = backOver(text, blanks, 64, isWord);
+        return s < blanks ? s : -1;
+      },
+    },
   },
   {
     kind: "pii.cn_uscc",
