@@ -142,6 +142,12 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
         "transfer batch could not be written; will retry",
       ),
   });
+  // One guard for everything that sends request content upstream: the pipeline and count_tokens.
+  const guard = {
+    maxScanChars: config.guard.maxScanChars,
+    tenants: config.tenants,
+    knownSecrets: knownSecretsDetector(providers.flatMap(providerSecrets)),
+  };
   const chat = new RelayPipeline({
     keys,
     catalogue,
@@ -150,18 +156,14 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     transport: config.transport,
     transfers,
     capture: core.capture,
-    guard: {
-      maxScanChars: config.guard.maxScanChars,
-      tenants: config.tenants,
-      knownSecrets: knownSecretsDetector(providers.flatMap(providerSecrets)),
-    },
+    guard,
     log,
   });
   const app = buildServer({
     bodyLimitBytes: config.server.bodyLimitBytes,
     trustedProxies: config.server.trustedProxies,
     pipeline: chat,
-    countTokens: { keys, catalogue, dispatcherFor, transport: config.transport },
+    countTokens: { keys, catalogue, dispatcherFor, transport: config.transport, guard },
     keys,
     catalogue,
     admin: {

@@ -3,6 +3,12 @@
  * which Claude Code calls to manage its context. An Anthropic-dialect upstream
  * counts exactly (passthrough, free, not ledgered); for any other upstream the
  * relay estimates and says so in `overt-token-count: estimated`.
+ *
+ * The upstream gets no more than the Messages request itself could send it (issue
+ * 4, catalogue B15–B16): the body goes through the tenant's guard for the
+ * upstream's jurisdiction (secrets and personal data pseudonymized), and when the
+ * policy refuses that upstream (a blocked class, a jurisdiction not allowed) the
+ * count is estimated locally instead.
  */
 import type { Dispatcher } from "undici";
 import { estimateTokens } from "../accounting/estimate.js";
@@ -16,6 +22,7 @@ import { transportError } from "../transport/transport-errors.js";
 import { buildMessagesRequest } from "../upstreams/anthropic/adapter.js";
 import { mapUpstreamStatus } from "../upstreams/openai/adapter.js";
 import type { ClientExchange } from "./exchange.js";
+import { type GuardSettings, guardRequest, tenantFor } from "./guard-stage.js";
 import { readCapped } from "./upstream-body.js";
 
 export interface CountTokensDeps {
@@ -23,6 +30,8 @@ export interface CountTokensDeps {
   catalogue: ModelCatalogue;
   dispatcherFor(provider: ResolvedProvider): Dispatcher;
   transport: TransportConfig;
+  /** The pipeline's guard settings: count_tokens sends upstream only what a Messages request could. */
+  guard: GuardSettings;
 }
 
 const COUNT_BODY_LIMIT = 64 * 1024;
@@ -43,12 +52,16 @@ export async function countTokens(exchange: ClientExchange, deps: CountTokensDep
     throw new OvertError("OVT_ERR_AUTH_MODEL_NOT_ALLOWED", { model: parsed.model }, { param: "model" });
   }
   const deployment = route.deployments[0];
-  if (deployment !== undefined && deployment.provider.descriptor.dialect === "anthropic-messages") {
-    const { provider, upstreamModel } = deployment;
+  const exact = deployment?.provider.descriptor.dialect === "anthropic-messages" ? deployment : undefined;
+  const guarded =
+    exact &&
+    guardedBody(deps.guard, key.tenantId, body as Record<string, unknown>, exact.provider.jurisdiction);
+  if (exact && guarded) {
+    const { provider, upstreamModel } = exact;
     const upstream = buildMessagesRequest(
       provider,
       upstreamModel,
-      body as Record<string, unknown>,
+      guarded,
       false,
       parsed.forwardHeaders,
       "/v1/messages/count_tokens",
@@ -88,4 +101,16 @@ export async function countTokens(exchange: ClientExchange, deps: CountTokensDep
   const { system, messages, tools } = body as Record<string, unknown>;
   const estimate = estimateTokens(JSON.stringify([system ?? "", messages ?? [], tools ?? []]));
   exchange.sendJson(200, { "overt-token-count": "estimated" }, JSON.stringify({ input_tokens: estimate }));
+}
+
+/** The body as `destination` may receive it, or null when it may receive none of it. */
+function guardedBody(
+  settings: GuardSettings,
+  tenantId: string,
+  body: Record<string, unknown>,
+  destination: string,
+): Record<string, unknown> | null {
+  const guard = guardRequest(settings, tenantFor(settings, tenantId), body);
+  if (guard.refusal(destination) !== null) return null;
+  return guard.apply(destination).body;
 }
