@@ -15,6 +15,8 @@ import { TenantKeyring } from "./crypto/tenant-keyring.js";
 import { DEFAULT_TENANT, KeyService } from "./governance/keys.js";
 import { knownSecretsDetector } from "./guard/known-secrets.js";
 import { SubjectFingerprints, TransferLedger } from "./guard/transfer-ledger.js";
+import { auditIntoLog } from "./integrity/admin-entries.js";
+import { type Integrity, startIntegrity } from "./integrity/start.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { RelayPipeline } from "./pipeline/relay-pipeline.js";
 import { buildCatalogue, type ModelCatalogue } from "./routing/catalogue.js";
@@ -38,6 +40,8 @@ export interface Relay {
   /** Encrypted content capture; the pipeline calls `record` for tenants that enabled it. */
   capture: CaptureService;
   ledger: UsageLedger;
+  /** Receipts, the log sequencer and the published log. */
+  integrity: Integrity;
   /** Cross-border transfer records, batched like usage. */
   transfers: TransferLedger;
   catalogue: ModelCatalogue;
@@ -55,6 +59,7 @@ export interface CoreServices {
   adminAuth: AdminAuth;
   keyring: TenantKeyring;
   capture: CaptureService;
+  masterKeys: MasterKeySet;
 }
 
 /**
@@ -80,7 +85,8 @@ export async function openCore(config: RelayConfig): Promise<CoreServices> {
   }
   const pepper = loadPepper(config.security.keyPepper, config.dataDir);
   const masterKeys = openMasterKeys(config);
-  const storage = await openStorage(config.storage);
+  // Every audit entry (from the server or the CLI) also goes into the transparency log.
+  const storage = auditIntoLog(await openStorage(config.storage));
   await storage.ensureTenant({ id: DEFAULT_TENANT, name: "Default tenant", createdAt: Date.now() });
   for (const tenant of Object.values(config.tenants)) {
     if (tenant.id !== DEFAULT_TENANT)
@@ -98,6 +104,7 @@ export async function openCore(config: RelayConfig): Promise<CoreServices> {
     adminAuth: new AdminAuth(storage, pepper),
     keyring,
     capture: new CaptureService(storage, keyring, { secrets }),
+    masterKeys,
   };
 }
 
@@ -148,6 +155,25 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     tenants: config.tenants,
     knownSecrets: knownSecretsDetector(providers.flatMap(providerSecrets)),
   };
+  const integrity = await startIntegrity(
+    storage,
+    core.masterKeys,
+    {
+      routes: catalogue.list(),
+      providers,
+      tenants: config.tenants,
+      maxScanChars: config.guard.maxScanChars,
+    },
+    {
+      origin: config.integrity.origin,
+      signReceipts: config.integrity.signReceipts,
+      onError: (error, waiting) =>
+        log.error(
+          { waiting, err: String((error as Error)?.name ?? error) },
+          "log sequencing failed; will retry",
+        ),
+    },
+  );
   const chat = new RelayPipeline({
     keys,
     catalogue,
@@ -175,6 +201,12 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
       tenants: storage,
       keyring,
     },
+    integrity: {
+      receipts: integrity.receipts,
+      log: integrity.log,
+      store: storage,
+      signedReceipts: config.integrity.signReceipts,
+    },
     onInternalError: (requestId, error) => {
       const code = (error as { code?: unknown } | null)?.code;
       const name = error instanceof Error ? error.name : typeof error;
@@ -200,6 +232,7 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
     keyring,
     capture,
     ledger,
+    integrity,
     transfers,
     catalogue,
     providers,
@@ -221,6 +254,7 @@ export async function createRelay(config: RelayConfig, options: { logger?: Logge
       await purge.stop();
       await ledger.close();
       await transfers.close();
+      await integrity.close();
       await Promise.all([...dispatchers.values()].map((d) => d.close()));
       await simulator?.close();
       await storage.close();

@@ -3,10 +3,12 @@
  * for the whole rotation procedure. Rotation re-wraps tenant data keys only; captured
  * content is never re-encrypted.
  */
+
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { MasterKeyError } from "../crypto/errors.js";
 import { GENERATED_MASTER_KEY_FILE, writeNewMasterKeyFile } from "../crypto/master-keys.js";
+import { resealLogKeys } from "../integrity/log-identity.js";
 import { openCore, openMasterKeys } from "../main.js";
 import { fail, loadConfigOrExit } from "./load.js";
 
@@ -37,6 +39,8 @@ export async function rotateMaster(options: RotateOptions): Promise<void> {
           `${result.unavailable.slice(0, 10).join(", ")}; add those keys to OVERT_MASTER_KEY_PREVIOUS and re-run`,
       );
     }
+    // The transparency log's signing keys are sealed under the master key too.
+    await resealLogKeys(core.storage, core.masterKeys);
     if (!options.json && keys.previous.length > 0) {
       const generated = join(config.dataDir, GENERATED_MASTER_KEY_FILE);
       const leftover =

@@ -270,6 +270,10 @@ export async function loadConfig(options: LoadConfigOptions): Promise<RelayConfi
     homeJurisdiction,
     guard: { maxScanChars: cfg.guard?.maxScanChars ?? DEFAULT_MAX_SCAN_CHARS },
     tenants: resolveTenants(cfg, homeJurisdiction),
+    integrity: {
+      origin: cfg.integrity?.origin ?? envString(env, "OVERT_LOG_ORIGIN") ?? null,
+      signReceipts: cfg.integrity?.signReceipts ?? fromEnv(env, "OVERT_SIGN_RECEIPTS", boolField) ?? false,
+    },
     simulator: simulator === "auto" ? providers.length === 0 : simulator,
     log: {
       level: cfg.log?.level ?? fromEnv(env, "OVERT_LOG_LEVEL", logLevelField) ?? DEFAULTS.logLevel,

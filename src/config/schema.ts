@@ -113,6 +113,17 @@ export const fileSchema = z.strictObject({
   providers: z.record(z.string(), providerEntrySchema).optional(),
   models: z.record(z.string(), z.array(deploymentSchema).min(1)).optional(),
   guard: guardSchema.optional(),
+  integrity: z
+    .strictObject({
+      /** The log's origin line and key name, e.g. relay.example.com/log; fixed once the log exists. */
+      origin: z
+        .string()
+        .regex(/^[^\s+]{1,200}$/, { message: "must be non-empty, without spaces or '+'" })
+        .optional(),
+      /** Sign every receipt at response time (Ed25519), besides proving it by inclusion. */
+      signReceipts: boolField.optional(),
+    })
+    .optional(),
   tenants: z
     .record(
       z.string().regex(TENANT_ID, { message: "tenant ids are letters, digits, '.', '_' or '-' (max 64)" }),

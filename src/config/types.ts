@@ -124,6 +124,12 @@ export interface RelayConfig {
     /** Text scanned per request at most; larger requests fail closed. */
     maxScanChars: number;
   };
+  integrity: {
+    /** The log's origin (null: generated once and kept in the database). */
+    origin: string | null;
+    /** Sign each receipt individually (costs an Ed25519 signature per request). */
+    signReceipts: boolean;
+  };
   /** Configured tenants by id; always includes the default tenant. */
   tenants: Record<string, TenantConfig>;
   /** Start the built-in simulator upstream (true when no real provider is configured, unless disabled). */

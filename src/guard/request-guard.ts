@@ -112,11 +112,12 @@ export class RequestGuard {
 
     // Edit a copy walked the same way, so run indexes line up with the scan's.
     const copy = structuredClone(this.#body);
-    const runs = collectRuns(copy, Number.POSITIVE_INFINITY);
+    const { runs, commit } = collectRuns(copy, Number.POSITIVE_INFINITY);
     for (const [index, list] of edits) {
       const run = runs[index];
       if (run !== undefined) rewriteRun(run, list);
     }
+    commit();
     return { body: copy, ...result };
   }
 }

@@ -104,6 +104,9 @@ function parseEmbeddedJson(text: string): unknown {
 
 class Walker {
   readonly runs: Run[] = [];
+  /** Re-serialisations of embedded JSON documents, in walk order (outer before inner), and the edited ones. */
+  readonly #dirty = new Set<() => void>();
+  readonly #order: (() => void)[] = [];
   scanned = 0;
   constructor(private readonly limit: number) {}
 
@@ -118,7 +121,9 @@ class Walker {
     if (text.length === 0 || text.startsWith("data:")) return;
     const embedded = depth < MAX_DEPTH ? parseEmbeddedJson(text) : undefined;
     if (embedded !== undefined) {
-      // Scan the decoded strings; a change re-serialises the embedded document.
+      // Scan the decoded strings; an edited document is re-serialised once, at commit().
+      const flush = () => set(JSON.stringify(embedded));
+      this.#order.push(flush);
       const before = this.runs.length;
       this.value(embedded, `${path}(json)`, depth + 1);
       for (const run of this.runs.slice(before)) {
@@ -126,7 +131,7 @@ class Walker {
           const inner = slot.set;
           slot.set = (value) => {
             inner(value);
-            set(JSON.stringify(embedded));
+            this.#dirty.add(flush);
           };
         }
       }
@@ -202,13 +207,32 @@ class Walker {
       if (slots.some((s) => s.text.length > 0)) this.run(slots);
     }
   }
+
+  /**
+   * Writes edited embedded documents back into their strings: inner documents
+   * first (they were registered after the documents that contain them), and a
+   * document that contains an edited one counts as edited.
+   */
+  commit(): void {
+    for (let i = this.#order.length - 1; i >= 0; i--) {
+      const flush = this.#order[i] as () => void;
+      if (this.#dirty.has(flush)) flush();
+    }
+    this.#dirty.clear();
+  }
+}
+
+export interface CollectedRuns {
+  runs: Run[];
+  /** Call once after editing slots: re-serialises the embedded JSON documents that changed. */
+  commit(): void;
 }
 
 /** Every text run in `body`, in walk order; slots write into `body` itself. */
-export function collectRuns(body: unknown, limit: number): Run[] {
+export function collectRuns(body: unknown, limit: number): CollectedRuns {
   const walker = new Walker(limit);
   walker.value(body, "", 0);
-  return walker.runs;
+  return { runs: walker.runs, commit: () => walker.commit() };
 }
 
 /**
@@ -217,7 +241,7 @@ export function collectRuns(body: unknown, limit: number): Run[] {
  * `extra` adds detectors (the relay's own upstream keys).
  */
 export function scanBody(body: unknown, limit: number, extra?: (text: string) => Finding[]): ScanResult {
-  const runs = collectRuns(body, limit);
+  const { runs } = collectRuns(body, limit);
   let scanned = 0;
   const hits: Run[] = [];
   for (const run of runs) {

@@ -35,6 +35,10 @@ export interface RequestState {
   guarded: GuardedBody | null;
   /** The response as delivered, when the tenant captures content (pipeline/capture-stage.ts). */
   captured: { tenant: TenantConfig; response: string[]; chars: number; cut: boolean } | null;
+  /** For the receipt: the upstream's own ids and what the relay changed on the way. */
+  upstreamResponseId: string | null;
+  upstreamRequestId: string | null;
+  transformations: string[];
   status: UsageStatus;
   httpStatus: number;
   errorCode: string | null;
@@ -59,6 +63,9 @@ export function newRequestState(requestId: string, startedAt: number): RequestSt
     firstByteAt: null,
     guarded: null,
     captured: null,
+    upstreamResponseId: null,
+    upstreamRequestId: null,
+    transformations: [],
     status: "error",
     httpStatus: 500,
     errorCode: null,

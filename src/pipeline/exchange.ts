@@ -3,6 +3,7 @@
  * (only server/ knows Fastify). The server builds it; the pipeline answers through it.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { ReceiptHandle } from "../integrity/receipt-handle.js";
 import type { VirtualKeyRecord } from "../storage/ports.js";
 
 export interface StreamSink {
@@ -21,6 +22,8 @@ export interface ClientExchange {
   readonly clientGone: AbortSignal;
   /** Monotonic start time (performance.now()). */
   readonly startedAt: number;
+  /** The request's receipt: its headers go on every response, every body byte is hashed into it. */
+  readonly receipt?: ReceiptHandle;
   sendJson(status: number, headers: Record<string, string>, body: string | Buffer): void;
   startStream(headers: Record<string, string>): StreamSink;
 }

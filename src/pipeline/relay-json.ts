@@ -8,6 +8,7 @@ import type { UpstreamFailure } from "../upstreams/openai/adapter.js";
 import type { RequestState } from "./attempt-state.js";
 import { captureResponse } from "./capture-stage.js";
 import type { ClientExchange } from "./exchange.js";
+import { upstreamResponseIdOf } from "./receipt-facts.js";
 import type { JsonTranscoder } from "./transcode.js";
 import { BodyTooLargeError, mediaType, readCapped, tooLarge } from "./upstream-body.js";
 
@@ -66,6 +67,7 @@ export async function relayJson(
       retrySame: false,
     };
   }
+  state.upstreamResponseId = upstreamResponseIdOf(json);
   const result = transcoder.transcode(json, raw);
   if (!result.ok) throw result.error;
   state.usage = result.usage;

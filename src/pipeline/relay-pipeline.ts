@@ -23,6 +23,7 @@ import { type CaptureSink, finishCapture, startCapture } from "./capture-stage.j
 import type { ClientExchange } from "./exchange.js";
 import { eligible, type GuardSettings, guardRequest, redactionsHeader, tenantFor } from "./guard-stage.js";
 import { planAttempt } from "./plan.js";
+import { receiptFacts, upstreamRequestId } from "./receipt-facts.js";
 import { relayJson } from "./relay-json.js";
 import { relaySse } from "./relay-sse.js";
 import { settle } from "./settlement.js";
@@ -88,7 +89,7 @@ export class RelayPipeline {
       state.errorCode = relayError.code;
       throw relayError;
     } finally {
-      this.#settle(state);
+      this.#settle(state, exchange);
       finishCapture(state, exchange.body, this.#deps.capture)?.catch((error: unknown) => {
         this.#deps.log.error({ requestId: exchange.requestId, err: describe(error) }, "capture failed");
       });
@@ -219,6 +220,11 @@ export class RelayPipeline {
       headers["overt-transformations"] = upstream.transformations.join(", ");
     const redactions = redactionsHeader(guarded.outcomes);
     if (redactions !== null) headers["overt-redactions"] = redactions;
+    state.upstreamRequestId = upstreamRequestId(response.headers);
+    state.transformations = [
+      ...upstream.transformations,
+      ...(redactions === null ? [] : redactions.split(", ").map((r) => `guard:${r}`)),
+    ];
     if (codec.dialect === "anthropic-messages") headers["request-id"] = exchange.requestId;
     if (body.sse === false) headers["content-type"] = "application/json; charset=utf-8";
     if (state.stream) {
@@ -274,9 +280,10 @@ export class RelayPipeline {
     });
   }
 
-  #settle(state: RequestState): void {
+  #settle(state: RequestState, exchange: ClientExchange): void {
     const record = settle(state, performance.now());
     if (record === null) return;
+    exchange.receipt?.settle(receiptFacts(state, record));
     this.#deps.ledger.record(record).catch((error: unknown) => {
       this.#deps.log.error({ requestId: state.requestId, err: describe(error) }, "usage record failed");
     });

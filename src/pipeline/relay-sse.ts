@@ -17,6 +17,7 @@ import type { UpstreamFailure } from "../upstreams/openai/adapter.js";
 import type { RequestState } from "./attempt-state.js";
 import { captureResponse } from "./capture-stage.js";
 import type { ClientExchange } from "./exchange.js";
+import { upstreamResponseIdOf } from "./receipt-facts.js";
 import type { StreamTranscoder } from "./transcode.js";
 import { BedrockFrames } from "./transcoders/bedrock-frames.js";
 import { mediaType } from "./upstream-body.js";
@@ -61,6 +62,8 @@ export async function relaySse(
   let failure: OvertError | null = null;
   let done = false;
   let out = "";
+  // The upstream's response id is in its first event or two (chat chunk, message_start…).
+  let idProbes = 2;
 
   const step = (result: { out: string; done?: boolean; failure?: OvertError }): boolean => {
     out += result.out;
@@ -74,6 +77,10 @@ export async function relaySse(
     let open = true;
     for await (const bytes of response.body as AsyncIterable<Uint8Array>) {
       for (const event of decoder.push(bytes)) {
+        if (idProbes > 0 && state.upstreamResponseId === null) {
+          idProbes--;
+          state.upstreamResponseId = responseIdOf(event.data);
+        }
         open = step(transcoder.event(event));
         if (!open) break;
       }
@@ -119,4 +126,13 @@ export async function relaySse(
     sink.end();
   }
   return null;
+}
+
+function responseIdOf(data: string): string | null {
+  if (!data.startsWith("{")) return null;
+  try {
+    return upstreamResponseIdOf(JSON.parse(data));
+  } catch {
+    return null;
+  }
 }

@@ -13,6 +13,7 @@ import type { RelayPipeline } from "../pipeline/relay-pipeline.js";
 import { openAiErrors } from "../protocols/openai-chat/errors.js";
 import type { ModelCatalogue } from "../routing/catalogue.js";
 import { renderErrorResponse, toOvertError } from "./error-response.js";
+import { type IntegrityDeps, registerIntegrityRoutes } from "./integrity-routes.js";
 import { parseJsonBody } from "./json-body.js";
 import { dialectOf, registerLlmRoutes } from "./llm-routes.js";
 
@@ -24,6 +25,8 @@ export interface ServerDeps {
   keys: KeyService;
   catalogue: ModelCatalogue;
   admin: AdminDeps;
+  /** Receipts and the public transparency log (issue 5). */
+  integrity: IntegrityDeps;
   /** Reports an unexpected failure (class and code only; never bodies). */
   onInternalError(requestId: string, error: unknown): void;
 }
@@ -32,6 +35,7 @@ export interface ServerDeps {
 export type RelayApp = FastifyInstance;
 
 export function buildServer(deps: ServerDeps): RelayApp {
+  const rawBodies = new WeakMap<object, Buffer>();
   const app = Fastify({
     bodyLimit: deps.bodyLimitBytes,
     logger: false,
@@ -54,8 +58,10 @@ export function buildServer(deps: ServerDeps): RelayApp {
   });
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_request, body, done) => {
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
     try {
+      // The receipt hashes the body exactly as received.
+      rawBodies.set(request.raw, body as Buffer);
       done(null, parseJsonBody(body as Buffer));
     } catch (error) {
       done(error as Error, undefined);
@@ -105,7 +111,10 @@ export function buildServer(deps: ServerDeps): RelayApp {
     countTokens: deps.countTokens,
     keys: deps.keys,
     bodyLimitBytes: deps.bodyLimitBytes,
+    receipts: deps.integrity.receipts,
+    rawBodies,
   });
+  registerIntegrityRoutes(app, deps.integrity, deps.keys);
   registerAdminRoutes(app, deps.admin);
   return app;
 }

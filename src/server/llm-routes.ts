@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { OvertError } from "../errors/overt-error.js";
 import { extractCredential } from "../governance/credentials.js";
 import type { KeyService } from "../governance/keys.js";
+import type { ReceiptService } from "../integrity/receipt-service.js";
 import { type CountTokensDeps, countTokens } from "../pipeline/count-tokens.js";
 import type { ClientExchange } from "../pipeline/exchange.js";
 import { ClientGoneError, type RelayPipeline } from "../pipeline/relay-pipeline.js";
@@ -60,6 +61,9 @@ export interface LlmRouteDeps {
   countTokens: CountTokensDeps;
   keys: KeyService;
   bodyLimitBytes: number;
+  receipts: ReceiptService;
+  /** Request bodies as received, by raw request (set by the JSON parser). */
+  rawBodies: WeakMap<object, Buffer>;
 }
 
 export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): void {
@@ -77,22 +81,28 @@ export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): voi
       reply.hijack();
       const startedAt = performance.now();
       const key = keyOf.get(request.raw);
-      const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt, key);
-      handle(exchange, request).catch((error: unknown) => {
-        if (error instanceof ClientGoneError || exchange.clientGone.aborted) return;
-        try {
-          const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
-          const response = renderErrorResponse(relayError, codec.errors, request.id);
-          if (reply.raw.headersSent || reply.raw.destroyed) {
-            reply.raw.end();
-            return;
+      const receipt = deps.receipts.begin(deps.rawBodies.get(request.raw));
+      const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt, key, receipt);
+      handle(exchange, request)
+        .catch((error: unknown) => {
+          if (error instanceof ClientGoneError || exchange.clientGone.aborted) return;
+          try {
+            const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
+            const response = renderErrorResponse(relayError, codec.errors, request.id);
+            if (reply.raw.headersSent || reply.raw.destroyed) {
+              reply.raw.end();
+              return;
+            }
+            receipt.settle({ status: "error", httpStatus: response.status });
+            exchange.sendJson(response.status, response.headers, response.body);
+          } catch {
+            reply.raw.destroy();
           }
-          reply.raw.writeHead(response.status, response.headers);
-          reply.raw.end(response.body);
-        } catch {
-          reply.raw.destroy();
-        }
-      });
+        })
+        .finally(() => {
+          // Every answered request gets its receipt, failures included (issue 5).
+          if (key !== undefined) deps.receipts.finish(receipt, key.id);
+        });
     });
   };
 

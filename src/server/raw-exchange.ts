@@ -4,6 +4,7 @@
  * client that leaves (catalogue C6, C7, C8).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ReceiptHandle } from "../integrity/receipt-handle.js";
 import type { ClientExchange, StreamSink } from "../pipeline/exchange.js";
 import type { VirtualKeyRecord } from "../storage/ports.js";
 
@@ -26,7 +27,9 @@ export function rawExchange(
   body: unknown,
   startedAt: number,
   key: VirtualKeyRecord | undefined,
+  receipt?: ReceiptHandle,
 ): ClientExchange {
+  const receiptHeaders = receipt?.headers ?? {};
   const gone = new AbortController();
   const leave = () => {
     if (!response.writableFinished) gone.abort();
@@ -59,10 +62,13 @@ export function rawExchange(
     key,
     clientGone: gone.signal,
     startedAt,
+    receipt,
     sendJson(status, headers, payload) {
       if (gone.signal.aborted || response.destroyed) return;
+      receipt?.write(payload);
       response.writeHead(status, {
         ...headers,
+        ...receiptHeaders,
         "content-type": "application/json",
         "content-length": String(Buffer.byteLength(payload)),
         "x-request-id": requestId,
@@ -72,12 +78,13 @@ export function rawExchange(
     startStream(headers): StreamSink {
       if (!response.destroyed) {
         // A dialect may stream another media type (Gemini's JSON array): its headers win.
-        response.writeHead(200, { ...SSE_HEADERS, ...headers, "x-request-id": requestId });
+        response.writeHead(200, { ...SSE_HEADERS, ...headers, ...receiptHeaders, "x-request-id": requestId });
         response.flushHeaders();
       }
       return {
         write(chunk) {
           if (gone.signal.aborted || response.destroyed || response.writableEnded) return Promise.resolve();
+          receipt?.write(chunk);
           return response.write(chunk) ? Promise.resolve() : waitForRoom();
         },
         end() {

@@ -6,6 +6,7 @@
 import type { Kysely } from "kysely";
 import { decodeAdminToken, decodeAudit, decodeKey, decodeTenant, toInt } from "./codec.js";
 import * as envelope from "./envelope-queries.js";
+import * as log from "./log-queries.js";
 import { migrateToLatest } from "./migrations/index.js";
 import type {
   AdminTokenRecord,
@@ -14,10 +15,15 @@ import type {
   CaptureQuery,
   CaptureRecord,
   ChangeSignal,
+  LogEntryKind,
+  LogEntryRecord,
+  LogSequencerTx,
+  NewLogEntry,
   NewTenantDataKey,
   NewVirtualKey,
   ShredResult,
   Storage,
+  StoredCheckpoint,
   TenantDataKeyRecord,
   TenantRecord,
   TransferQuery,
@@ -310,5 +316,43 @@ export class KyselyStorage implements Storage {
 
   summarizeTransfers(query: TransferQuery): Promise<TransferSummary> {
     return transfers.summarizeTransfers(this.#db, query);
+  }
+
+  // ---- transparency log (log-queries.ts) ----------------------------------------------
+
+  enqueueLogEntries(entries: readonly NewLogEntry[]): Promise<void> {
+    return log.enqueueLogEntries(this.#db, entries);
+  }
+
+  sequenceLog<T>(work: (tx: LogSequencerTx) => Promise<T>): Promise<T> {
+    return log.sequenceLog(this.#db, work);
+  }
+
+  logSize(): Promise<number> {
+    return log.logSize(this.#db);
+  }
+
+  readLogHashes(indexes: readonly number[]): Promise<Buffer[]> {
+    return log.readLogHashes(this.#db, indexes);
+  }
+
+  readLogEntries(start: number, count: number): Promise<LogEntryRecord[]> {
+    return log.readLogEntries(this.#db, start, count);
+  }
+
+  findLogEntry(ref: string): Promise<(NewLogEntry & { index: number | null }) | undefined> {
+    return log.findLogEntry(this.#db, ref);
+  }
+
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    return log.latestCheckpoint(this.#db);
+  }
+
+  checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
+    return log.checkpointAt(this.#db, size);
+  }
+
+  listLogEntriesOfKind(kind: LogEntryKind, start: number, limit: number): Promise<LogEntryRecord[]> {
+    return log.listLogEntriesOfKind(this.#db, kind, start, limit);
   }
 }

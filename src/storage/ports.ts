@@ -5,8 +5,10 @@
  *
  * Times are epoch milliseconds (integers). Money is integer nano-units as bigint.
  */
+import type { LogStore } from "./log-ports.js";
 import type { TransferStore } from "./transfer-ports.js";
 
+export * from "./log-ports.js";
 export * from "./transfer-ports.js";
 
 export interface TenantRecord {
@@ -253,6 +255,7 @@ export interface ChangeSignal {
 export interface Storage
   extends KeyStore,
     TransferStore,
+    LogStore,
     TenantStore,
     UsageStore,
     AdminStore,

@@ -12,6 +12,7 @@
  * integer columns are therefore typed `DbInt` and decoded by ./codec.ts.
  */
 import type { ColumnType, Generated } from "kysely";
+import type { LogTables } from "./log-types.js";
 import type { TransferTables } from "./transfer-types.js";
 
 /** A database integer as a driver returns it. */
@@ -117,7 +118,7 @@ export interface CapturesTable {
   ciphertext: Uint8Array;
 }
 
-export interface Database extends TransferTables {
+export interface Database extends TransferTables, LogTables {
   tenants: TenantsTable;
   virtual_keys: VirtualKeysTable;
   usage_records: UsageRecordsTable;

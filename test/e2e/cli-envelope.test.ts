@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { MasterKeyConfig } from "../../src/config/types.js";
 import { MasterKeyUnavailableError } from "../../src/crypto/errors.js";
-import { createRelay, type Relay } from "../../src/main.js";
+import { createRelay, openCore, type Relay } from "../../src/main.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { startSimulator } from "../../src/upstreams/simulator/server.js";
 import type { Simulator } from "../../src/upstreams/simulator/types.js";
@@ -206,9 +206,23 @@ describe("overt keys rotate-master and overt tenants shred, next to a running re
     const onlyNew = await start({ active: source("b.key"), previous: [] });
     await readsAll(onlyNew);
     await onlyNew.close();
-    const onlyOld = await start({ active: source("a.key"), previous: [] });
-    await assert.rejects(onlyOld.capture.read([...captured.keys()][0]!), MasterKeyUnavailableError);
-    await onlyOld.close();
+    // The retired key opens neither the captures nor the log's signing key, which rotate-master re-sealed:
+    // such a relay refuses to start, naming the key it lacks.
+    await assert.rejects(
+      start({ active: source("a.key"), previous: [] }),
+      /was sealed with master key mk_[0-9a-f]+, which is not configured/,
+    );
+    const core = await openCore({
+      ...testConfig(box.dataDir, { providers: [], dataProtection: { tenants: { acme: {}, globex: {} } } }),
+      security: {
+        allowPrivateUpstreams: true,
+        keyPepper: null,
+        setupToken: null,
+        masterKey: { active: source("a.key"), previous: [] },
+      },
+    });
+    await assert.rejects(core.capture.read([...captured.keys()][0]!), MasterKeyUnavailableError);
+    await core.storage.close();
     const stale = await cli(["keys", "rotate-master"], { OVERT_MASTER_KEY_FILE: "a.key" });
     assert.equal(stale.code, 1);
     assert.match(stale.stderr, /3 data key\(s\) are wrapped by master keys not configured here/);

@@ -76,6 +76,8 @@ export interface TestRelayOptions {
   transport?: Partial<TransportConfig>;
   bodyLimitBytes?: number;
   keyModels?: string[];
+  /** Sign every receipt at response time (integrity.signReceipts). */
+  signReceipts?: boolean;
   /** overt.yaml `guard` + `tenants` + `homeJurisdiction`, resolved as the loader would. */
   dataProtection?: Pick<FileConfig, "guard" | "tenants" | "homeJurisdiction">;
 }
@@ -105,6 +107,7 @@ export function testConfig(dataDir: string, options: TestRelayOptions): RelayCon
     homeJurisdiction: options.dataProtection?.homeJurisdiction ?? null,
     guard: { maxScanChars: options.dataProtection?.guard?.maxScanChars ?? DEFAULT_MAX_SCAN_CHARS },
     tenants: resolveTenants(options.dataProtection ?? {}, options.dataProtection?.homeJurisdiction ?? null),
+    integrity: { origin: null, signReceipts: options.signReceipts ?? false },
     simulator: false,
     log: { level: "silent" },
   };

@@ -147,6 +147,16 @@ describe("guard: values hidden by splitting or escaping (B17)", () => {
     assert.deepEqual(JSON.parse(sent), { id: "<PII_CN_RESIDENT_ID_1>" });
   });
 
+  it("nested embedded JSON documents are edited inside out, each re-serialised once", () => {
+    const inner = JSON.stringify({ id: ID, ok: true });
+    const outer = JSON.stringify({ note: inner, phone: MOBILE, other: "x" });
+    const body = { messages: [{ role: "tool", tool_call_id: "c", content: outer }] };
+    const out = guardFor(body).apply("US");
+    const sent = JSON.parse(String((out.body as typeof body).messages[0]?.content)) as Record<string, string>;
+    assert.equal(sent.phone, "<PII_CN_MOBILE_1>");
+    assert.deepEqual(JSON.parse(sent.note ?? ""), { id: "<PII_CN_RESIDENT_ID_1>", ok: true });
+  });
+
   it("a placeholder already in the prompt is never reused for a value", () => {
     const body = { messages: [{ role: "user", content: `<PII_CN_MOBILE_1> is mine, and ${MOBILE}` }] };
     const out = guardFor(body).apply("US");

@@ -3,6 +3,7 @@ import type { Database, SqlDialect } from "../schema.js";
 import { initialMigration } from "./001-initial.js";
 import { envelopeMigration } from "./002-envelope.js";
 import { transfersMigration } from "./003-transfers.js";
+import { logMigration } from "./004-log.js";
 
 /**
  * Migrations live in code (no files read at run time). Names sort in order; never
@@ -13,6 +14,7 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "001_initial": initialMigration(dialect),
     "002_envelope": envelopeMigration(dialect),
     "003_transfers": transfersMigration(),
+    "004_log": logMigration(dialect),
   };
 }
 
