@@ -8,6 +8,7 @@ import type { UpstreamFailure } from "../upstreams/openai/adapter.js";
 import type { RequestState } from "./attempt-state.js";
 import { captureResponse } from "./capture-stage.js";
 import type { ClientExchange } from "./exchange.js";
+import type { OutputScrubber } from "./output-scrub.js";
 import { upstreamResponseIdOf } from "./receipt-facts.js";
 import type { JsonTranscoder } from "./transcode.js";
 import { BodyTooLargeError, mediaType, readCapped, tooLarge } from "./upstream-body.js";
@@ -20,6 +21,7 @@ export async function relayJson(
   headers: Record<string, string>,
   maxResponseBytes: number,
   transcoder: JsonTranscoder,
+  scrub: OutputScrubber,
 ): Promise<UpstreamFailure | null> {
   const type = mediaType(response.headers["content-type"]);
   if (type !== "application/json" && !type.endsWith("+json")) {
@@ -75,7 +77,8 @@ export async function relayJson(
   state.firstByteAt = performance.now();
   state.status = "ok";
   state.httpStatus = 200;
-  captureResponse(state, result.body);
-  exchange.sendJson(200, headers, result.body);
+  const body = scrub(typeof result.body === "string" ? result.body : result.body.toString("utf8"));
+  captureResponse(state, body);
+  exchange.sendJson(200, headers, body);
   return null;
 }

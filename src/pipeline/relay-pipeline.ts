@@ -22,6 +22,7 @@ import { newRequestState, type RequestState } from "./attempt-state.js";
 import { type CaptureSink, finishCapture, startCapture } from "./capture-stage.js";
 import type { ClientExchange } from "./exchange.js";
 import { eligible, type GuardSettings, guardRequest, redactionsHeader, tenantFor } from "./guard-stage.js";
+import { type OutputScrubber, outputScrubber } from "./output-scrub.js";
 import { planAttempt } from "./plan.js";
 import { receiptFacts, upstreamRequestId } from "./receipt-facts.js";
 import { relayJson } from "./relay-json.js";
@@ -62,10 +63,12 @@ function backoff(attempt: number, random: () => number): Promise<void> {
 export class RelayPipeline {
   readonly #deps: PipelineDeps;
   readonly #random: () => number;
+  readonly #scrub: OutputScrubber;
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
     this.#random = deps.random ?? Math.random;
+    this.#scrub = outputScrubber(deps.guard.knownSecrets);
   }
 
   async handle(exchange: ClientExchange, codec: ClientCodec): Promise<void> {
@@ -234,6 +237,7 @@ export class RelayPipeline {
         transcoder: plan.stream(),
         transport: this.#deps.transport,
         errors: codec.errors,
+        scrub: this.#scrub,
       });
     }
     try {
@@ -245,6 +249,7 @@ export class RelayPipeline {
         headers,
         this.#deps.transport.maxResponseBytes,
         plan.json(),
+        this.#scrub,
       );
     } catch (error) {
       if (exchange.clientGone.aborted) throw new ClientGoneError();

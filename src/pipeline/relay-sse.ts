@@ -17,6 +17,7 @@ import type { UpstreamFailure } from "../upstreams/openai/adapter.js";
 import type { RequestState } from "./attempt-state.js";
 import { captureResponse } from "./capture-stage.js";
 import type { ClientExchange } from "./exchange.js";
+import type { OutputScrubber } from "./output-scrub.js";
 import { upstreamResponseIdOf } from "./receipt-facts.js";
 import type { StreamTranscoder } from "./transcode.js";
 import { BedrockFrames } from "./transcoders/bedrock-frames.js";
@@ -32,6 +33,8 @@ export interface SseRelayOptions {
   transcoder: StreamTranscoder;
   transport: TransportConfig;
   errors: ErrorDialect;
+  /** Removes the relay's own upstream keys from client-bound text. */
+  scrub: OutputScrubber;
 }
 
 export async function relaySse(
@@ -89,6 +92,7 @@ export async function relaySse(
         open = false;
       }
       if (out.length > 0) {
+        out = options.scrub(out);
         captureResponse(state, out);
         await sink.write(out);
         out = "";
@@ -118,6 +122,7 @@ export async function relaySse(
       out += transcoder.renderFailure?.(error) ?? options.errors.renderStreamError(error, state.requestId);
     }
     if (out.length > 0 && !exchange.clientGone.aborted) {
+      out = options.scrub(out);
       captureResponse(state, out);
       await sink.write(out);
     }
