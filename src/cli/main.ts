@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /** The `overt` command line. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { createKey, listKeys, revokeKey } from "./keys.js";
+import { logAudit } from "./log-audit.js";
 import { generateMaster, rotateMaster } from "./master-key.js";
 import { crossBorder } from "./report.js";
 import { sealSecret } from "./secrets.js";
 import { serve } from "./serve.js";
 import { shredTenant } from "./tenants.js";
 import { usage } from "./usage.js";
+import { USAGE_EXIT, verify } from "./verify.js";
 
 const program = new Command();
 program.name("overt").description("Overt: the AI relay with nothing to hide").version("0.1.0");
@@ -94,6 +96,48 @@ program
   .option("--csv", "CSV output")
   .option("-c, --config <file>", "configuration file")
   .action(crossBorder);
+
+const repeat = (value: string, previous: string[]) => [...previous, value];
+/** Usage errors of the verifiers exit 2 (1 means a check failed). */
+const usageExit = (error: { exitCode: number }) => process.exit(error.exitCode === 0 ? 0 : USAGE_EXIT);
+
+program
+  .command("verify <receipt>")
+  .description("check a receipt offline: signature, your own bytes, inclusion under a signed checkpoint")
+  .addOption(
+    new Option("--vkey <vkey>", "the log's verifier key (repeatable; from /.well-known/overt.json)")
+      .argParser(repeat)
+      .default([]),
+  )
+  .option("--origin <origin>", "the log's origin (default: the keys' name)")
+  .option("--proof <file>", "the receipt's tlog-proof (GET /v1/receipts/{id}/proof)")
+  .option("--body <file>", "the request body you sent, byte for byte")
+  .option(
+    "--response <file>",
+    "the response body you received, byte for byte (for streams, every event byte)",
+  )
+  .option("--blind <hex>", "the overt-receipt-blind response header")
+  .option("--checkpoint <file>", "a newer signed checkpoint (GET /log/checkpoint)")
+  .option("--old-checkpoint <file>", "an earlier signed checkpoint to prove consistent with the newer one")
+  .option(
+    "--consistency <file>",
+    "consistency proof from the earlier to the newer checkpoint (base64 hashes, one per line)",
+  )
+  .option("--json", "machine-readable output")
+  .exitOverride(usageExit)
+  .action(verify);
+
+const log = program.command("log").description("the transparency log");
+log
+  .command("audit <url>")
+  .description(
+    "verify a relay's log: signed checkpoint, consistency with the last one seen, entries, policy history",
+  )
+  .option("--state <file>", "where to keep what was seen (default ~/.overt/audit/<origin>.json)")
+  .option("--accept-keys", "trust the verifier keys the relay now publishes (after a confirmed rotation)")
+  .option("--json", "machine-readable output")
+  .exitOverride(usageExit)
+  .action(logAudit);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`overt: ${error instanceof Error ? error.message : String(error)}\n`);
