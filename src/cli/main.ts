@@ -3,6 +3,7 @@
 import { Command, Option } from "commander";
 import { createKey, listKeys, revokeKey } from "./keys.js";
 import { logAudit } from "./log-audit.js";
+import { rotateLogSigningKey } from "./log-key.js";
 import { generateMaster, rotateMaster } from "./master-key.js";
 import { crossBorder } from "./report.js";
 import { sealSecret } from "./secrets.js";
@@ -138,6 +139,14 @@ log
   .option("--json", "machine-readable output")
   .exitOverride(usageExit)
   .action(logAudit);
+log
+  .command("rotate-key")
+  .description(
+    "a new signing key for this relay's log; earlier keys stay published, old receipts still verify",
+  )
+  .option("--json", "machine-readable output")
+  .option("-c, --config <file>", "configuration file")
+  .action(rotateLogSigningKey);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`overt: ${error instanceof Error ? error.message : String(error)}\n`);
