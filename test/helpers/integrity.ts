@@ -35,6 +35,24 @@ export async function getText(url: string, headers: Record<string, string> = {})
   return response.text();
 }
 
+/** Runs the sequencer until the receipt's proof is served (at most ~5 s). */
+export async function waitForProof(
+  relay: TestRelay,
+  id: string,
+  auth: Record<string, string>,
+): Promise<string> {
+  for (let attempt = 0; attempt < 250; attempt++) {
+    await relay.relay.integrity.sequencer.run();
+    const response = await fetch(`${relay.baseUrl}/v1/receipts/${id}/proof`, { headers: auth });
+    if (response.status === 200) return response.text();
+    await response.body?.cancel();
+    if (response.status !== 409 && response.status !== 404)
+      throw new Error(`GET /v1/receipts/${id}/proof: ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`receipt ${id} was not integrated within 5 s`);
+}
+
 export interface SavedExchange {
   id: string;
   blind: string;
@@ -62,9 +80,10 @@ export async function saveExchange(
   const responseBytes = Buffer.from(await response.arrayBuffer());
   const id = response.headers.get("overt-receipt-id") ?? "";
   const blind = response.headers.get("overt-receipt-blind") ?? "";
-  await relay.relay.integrity.sequencer.run();
+  // The receipt is finished once the relay has written the last byte, which may be just after the
+  // client read it: wait for the proof as a client does (409 + Retry-After until integrated).
+  const proofText = await waitForProof(relay, id, auth);
   const receiptText = await getText(`${relay.baseUrl}/v1/receipts/${id}`, auth);
-  const proofText = await getText(`${relay.baseUrl}/v1/receipts/${id}/proof`, auth);
   const file = (suffix: string, data: string | Buffer) => {
     const path = join(dir, `${name}.${suffix}`);
     writeFileSync(path, data);
