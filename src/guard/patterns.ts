@@ -206,4 +206,10 @@ export const PATTERNS: readonly Pattern[] = [
     kind: "pii.passport",
     re: /(?<![0-9A-Za-z])(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[DPS][0-9]{7,8})(?![0-9A-Za-z])/g,
   },
+  {
+    // GA 36-2018 plates: province character, issuing-office letter, then five characters
+    // (no I or O; the last may be 挂/学/警), or six for new-energy vehicles (D/F first or last).
+    kind: "pii.cn_license_plate",
+    re: /[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·• -]?(?:[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警])(?![0-9A-Za-z])/g,
+  },
 ];

@@ -23,12 +23,14 @@ const IDENTIFIERS: ReadonlyMap<DataClass, { sensitive: boolean }> = new Map([
   ["pii.cn_mobile", { sensitive: false }],
   ["pii.phone_intl", { sensitive: false }],
   ["pii.email", { sensitive: false }],
+  ["pii.cn_license_plate", { sensitive: false }],
 ]);
 
 /** The same identifier written differently (`138-0013-8000`, `+86 13800138000`) is one person. */
 function normalise(kind: DataClass, value: string): string {
   if (kind === "pii.email") return value.toLowerCase();
   if (kind === "pii.passport") return value.toUpperCase();
+  if (kind === "pii.cn_license_plate") return value.replace(/[·• -]/g, "").toUpperCase();
   let digits = value.replace(/[^0-9Xx]/g, "").toUpperCase();
   if (kind === "pii.cn_mobile" && digits.length === 13 && digits.startsWith("86")) digits = digits.slice(2);
   return digits;

@@ -108,6 +108,9 @@ describe("guard detectors: personal data (B16)", () => {
     ["pii.passport", "E12345678", "E12345678"],
     ["pii.passport", "EA1234567", "EA1234567"],
     ["pii.passport", "G12345678", "G12345678"],
+    ["pii.cn_license_plate", "粤B·D12345", "粤B·D12345"],
+    ["pii.cn_license_plate", "京A12345", "京A12345"],
+    ["pii.cn_license_plate", "沪C 1234学", "沪C 1234学"],
     ["pii.email", "zhang.san+tag@example.com.cn", "zhang.san+tag@example.com.cn"],
     ["pii.phone_intl", "+1 (415) 555-2671", "+1 (415) 555-2671"],
     ["pii.phone_intl", "+44 20 7946 0958", "+44 20 7946 0958"],
@@ -129,6 +132,9 @@ describe("guard detectors: personal data (B16)", () => {
     expectNone("6212 3456 7890 1233");
     expectNone("91110000600037341M");
     expectNone("E1234567");
+    expectNone("粤B·D123");
+    expectNone("粤I12345");
+    expectNone("京A123456789");
     expectNone("E123456789");
     expectNone("XE12345678");
     expectNone("user@localhost");
