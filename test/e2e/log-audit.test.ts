@@ -10,16 +10,18 @@ import assert from "node:assert/strict";
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { parseCheckpoint } from "../../src/integrity/checkpoint.js";
+import { formatCheckpoint, parseCheckpoint } from "../../src/integrity/checkpoint.js";
 import { decodeEntryBundle, encodeEntryBundle } from "../../src/integrity/entry-bundle.js";
 import { MemoryTree } from "../../src/integrity/memory-tree.js";
 import { signNote } from "../../src/integrity/note.js";
 import { generateNoteKey, newSigner } from "../../src/integrity/note-keys.js";
-import { checkpointBody } from "../../src/integrity/sequencer.js";
 import { ENTRIES_LEVEL, newTiles, parseTilePath, readTileData, tilePath } from "../../src/integrity/tiles.js";
 import { runCli, type Sandbox, sandbox } from "../helpers/cli.js";
 import { getText, type RelayProxy, saveExchange, startProxy, wellKnown } from "../helpers/integrity.js";
 import { startTestRelay, startTestUpstream, type TestRelay, type TestUpstream } from "../helpers/relay.js";
+
+const checkpointText = (origin: string, size: number, root: Buffer) =>
+  formatCheckpoint({ origin, size, root, extensions: [] });
 
 interface SavedState {
   origin: string;
@@ -37,7 +39,7 @@ async function serveTree(
 ) {
   const tree = new MemoryTree();
   for (const e of entries) await tree.append(e);
-  const note = sign(checkpointBody(origin, tree.size, await tree.root()));
+  const note = sign(checkpointText(origin, tree.size, await tree.root()));
   proxy.override = async (path) => {
     if (path === "/log/checkpoint") return note;
     if (!path.startsWith("/log/tile/")) return undefined;
@@ -254,7 +256,7 @@ describe("overt log audit", () => {
       assert.equal(existsSync(join(box.dir, "fresh.json")), false, "no state from a failed audit");
 
       // A checkpoint signed by the log over a root the tiles do not have.
-      const forged = signNote(checkpointBody(origin, size, Buffer.alloc(32, 1)), [signer()]);
+      const forged = signNote(checkpointText(origin, size, Buffer.alloc(32, 1)), [signer()]);
       proxy.override = (path) => (path === "/log/checkpoint" ? forged : undefined);
       result = await audit(["--state", stateCopy("bad-root")]);
       assert.equal(result.code, 1);

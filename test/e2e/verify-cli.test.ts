@@ -10,15 +10,17 @@ import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { parseCheckpoint } from "../../src/integrity/checkpoint.js";
+import { formatCheckpoint, parseCheckpoint } from "../../src/integrity/checkpoint.js";
 import { proveTree } from "../../src/integrity/merkle-proof.js";
 import { signNote } from "../../src/integrity/note.js";
 import { generateNoteKey } from "../../src/integrity/note-keys.js";
-import { checkpointBody } from "../../src/integrity/sequencer.js";
 import { tileHashReader } from "../../src/integrity/tile-reader.js";
 import { CLI, type CliResult, runCli, type Sandbox, sandbox } from "../helpers/cli.js";
 import { getText, type SavedExchange, saveExchange, wellKnown } from "../helpers/integrity.js";
 import { startTestRelay, startTestUpstream, type TestRelay, type TestUpstream } from "../helpers/relay.js";
+
+const checkpointText = (origin: string, size: number, root: Buffer) =>
+  formatCheckpoint({ origin, size, root, extensions: [] });
 
 /** Flips one bit of the byte at `at` (negative: from the end) of a file; returns the new path. */
 function tamper(path: string, at: number, suffix = "tampered"): string {
@@ -26,6 +28,15 @@ function tamper(path: string, at: number, suffix = "tampered"): string {
   const i = at < 0 ? bytes.length + at : at;
   bytes[i] = bytes[i]! ^ 1;
   const out = `${path}.${suffix}`;
+  writeFileSync(out, bytes);
+  return out;
+}
+
+/** Changes one base64 character to another valid one, so the line still decodes to 32 bytes. */
+function tamperBase64(path: string, at: number): string {
+  const bytes = readFileSync(path);
+  bytes[at] = bytes[at] === 0x41 ? 0x42 : 0x41;
+  const out = `${path}.tampered-b64`;
   writeFileSync(out, bytes);
   return out;
 }
@@ -230,8 +241,8 @@ describe("overt verify", () => {
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /^ok +checkpoint +checkpoint .* is signed/m);
 
-    // A changed byte in the consistency proof.
-    const badProof = tamper(consistency, 2);
+    // A changed (still well-formed) hash in the consistency proof.
+    const badProof = tamperBase64(consistency, 2);
     result = await cli([
       later.receipt,
       "--checkpoint",
@@ -255,7 +266,7 @@ describe("overt verify", () => {
     const fakeRoot = Buffer.alloc(32, 7);
     const forged = join(box.dir, "forged-old.checkpoint");
     const signer = relay.relay.integrity.log.identity.signer;
-    writeFileSync(forged, signNote(checkpointBody(older.origin, older.size, fakeRoot), [signer]));
+    writeFileSync(forged, signNote(checkpointText(older.origin, older.size, fakeRoot), [signer]));
     const result = await cli([
       later.receipt,
       "--proof",

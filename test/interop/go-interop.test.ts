@@ -16,13 +16,15 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { parseCheckpoint } from "../../src/integrity/checkpoint.js";
+import { formatCheckpoint, parseCheckpoint } from "../../src/integrity/checkpoint.js";
 import { signNote } from "../../src/integrity/note.js";
 import { generateNoteKey } from "../../src/integrity/note-keys.js";
-import { checkpointBody } from "../../src/integrity/sequencer.js";
 import { CLI } from "../helpers/cli.js";
 import { downloadTiles, getText, type SavedExchange, saveExchange, wellKnown } from "../helpers/integrity.js";
 import { startTestRelay, startTestUpstream, type TestRelay, type TestUpstream } from "../helpers/relay.js";
+
+const checkpointText = (origin: string, size: number, root: Buffer) =>
+  formatCheckpoint({ origin, size, root, extensions: [] });
 
 /** dist/test/interop/ → the repository root (the Go source is not compiled into dist/). */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -204,7 +206,7 @@ describe("Go interop: golang.org/x/mod/sumdb verifies Overt's receipts, proofs, 
     const rewritten = join(work, "rewritten.checkpoint");
     writeFileSync(
       rewritten,
-      signNote(checkpointBody(older.origin, older.size, Buffer.alloc(32, 9)), [
+      signNote(checkpointText(older.origin, older.size, Buffer.alloc(32, 9)), [
         relay.relay.integrity.log.identity.signer,
       ]),
     );
