@@ -155,8 +155,8 @@ export const ERRORS = Object.freeze({
     409,
     "receipt_not_integrated",
     "not_found",
-    "The receipt is not in a signed checkpoint yet; retry in {seconds} s.",
-    "Receipts are integrated into the log within the published maximum merge delay (1 s by default); the proof exists from then on. `Retry-After` says when to ask again.",
+    "The receipt is not final or not in a signed checkpoint yet; retry in {seconds} s.",
+    "A receipt is final once the response's last byte has been written (a client may read that byte a moment earlier), and integrated into the log within the published maximum merge delay (1 s by default); the proof exists from then on. `Retry-After` says when to ask again.",
   ),
   OVT_ERR_LOG_NOT_READY: def(
     503,

@@ -17,12 +17,15 @@ export interface ReceiptServiceOptions {
   now?: () => number;
 }
 
-export interface ReceiptLookup {
-  /** The receipt exactly as logged (signed note text when receipts are signed). */
-  text: string;
-  /** Its log index, or null while it waits for the sequencer. */
-  index: number | null;
-}
+export type ReceiptLookup =
+  | {
+      /** The receipt exactly as logged (signed note text when receipts are signed). */
+      text: string;
+      /** Its log index, or null while it waits for the sequencer. */
+      index: number | null;
+    }
+  /** The response is still being written: the receipt exists from its last byte on. */
+  | { inFlight: true };
 
 export interface ReceiptReader {
   findLogEntry(
@@ -34,6 +37,8 @@ export class ReceiptService {
   readonly #log: LogAppender;
   readonly #options: ReceiptServiceOptions;
   readonly #now: () => number;
+  /** Receipts begun and not yet finished, with the key that may read them. */
+  readonly #inFlight = new Map<string, string>();
 
   constructor(log: LogAppender, options: ReceiptServiceOptions) {
     this.#log = log;
@@ -41,12 +46,15 @@ export class ReceiptService {
     this.#now = options.now ?? Date.now;
   }
 
-  begin(requestBody: Buffer | undefined): ReceiptHandle {
-    return new ReceiptHandle(requestBody);
+  begin(requestBody: Buffer | undefined, keyId: string): ReceiptHandle {
+    const handle = new ReceiptHandle(requestBody);
+    this.#inFlight.set(handle.id, keyId);
+    return handle;
   }
 
   /** Freezes the receipt and queues it for the log; `keyId` is who may read it back. */
   finish(handle: ReceiptHandle, keyId: string): void {
+    this.#inFlight.delete(handle.id);
     const now = this.#now();
     const text = formatReceipt(handle.finish(now, this.#options.policyIndex()));
     const data = this.#options.signEach ? this.#options.signEach(text) : text;
@@ -61,6 +69,7 @@ export class ReceiptService {
 
   /** The receipt for its own key only; another key's receipt is "not found", as if it did not exist. */
   async get(store: ReceiptReader, id: string, keyId: string): Promise<ReceiptLookup | undefined> {
+    if (this.#inFlight.get(id) === keyId) return { inFlight: true };
     const pending = this.#log.pending(id);
     if (pending)
       return pending.keyId === keyId ? { text: pending.data.toString("utf8"), index: null } : undefined;

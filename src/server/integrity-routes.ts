@@ -50,6 +50,14 @@ export function registerIntegrityRoutes(app: FastifyInstance, deps: IntegrityDep
     const id = (request.params as { id: string }).id;
     const receipt = await deps.receipts.get(deps.store, id, key.id);
     if (!receipt) throw new OvertError("OVT_ERR_RECEIPT_NOT_FOUND", { id: id.slice(0, 80) });
+    if ("inFlight" in receipt) {
+      // The response is still being written (the client may read its last byte a moment before).
+      throw new OvertError(
+        "OVT_ERR_RECEIPT_NOT_INTEGRATED",
+        { seconds: 1 },
+        { headers: { "retry-after": "1" } },
+      );
+    }
     return receipt;
   };
 

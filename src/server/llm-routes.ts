@@ -81,7 +81,7 @@ export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): voi
       reply.hijack();
       const startedAt = performance.now();
       const key = keyOf.get(request.raw);
-      const receipt = deps.receipts.begin(deps.rawBodies.get(request.raw));
+      const receipt = deps.receipts.begin(deps.rawBodies.get(request.raw), key?.id ?? "");
       const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt, key, receipt);
       handle(exchange, request)
         .catch((error: unknown) => {

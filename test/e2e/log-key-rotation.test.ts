@@ -20,6 +20,7 @@ interface WellKnown {
 }
 
 async function provenReceipt(baseUrl: string, key: string, sequence: () => Promise<unknown>) {
+  const headers = { authorization: `Bearer ${key}` };
   const response = await post(
     baseUrl,
     "/v1/chat/completions",
@@ -28,11 +29,19 @@ async function provenReceipt(baseUrl: string, key: string, sequence: () => Promi
   );
   await response.arrayBuffer();
   const id = response.headers.get("overt-receipt-id") ?? "";
-  await sequence();
-  const headers = { authorization: `Bearer ${key}` };
-  const text = await (await fetch(`${baseUrl}/v1/receipts/${id}`, { headers })).text();
-  const proof = await (await fetch(`${baseUrl}/v1/receipts/${id}/proof`, { headers })).text();
-  return { text, proof };
+  // As a client does: retry while the receipt is being finished and integrated (409).
+  for (let i = 0; i < 250; i++) {
+    await sequence();
+    const proof = await fetch(`${baseUrl}/v1/receipts/${id}/proof`, { headers });
+    if (proof.status === 200) {
+      const text = await (await fetch(`${baseUrl}/v1/receipts/${id}`, { headers })).text();
+      return { text, proof: await proof.text() };
+    }
+    assert.equal(proof.status, 409);
+    await proof.body?.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`receipt ${id} was not integrated`);
 }
 
 describe("log signing-key rotation", () => {

@@ -17,6 +17,7 @@ import { newVerifier } from "../../src/integrity/note-keys.js";
 import { verifyProof } from "../../src/integrity/proof.js";
 import { parseReceipt } from "../../src/integrity/receipt.js";
 import { post } from "../helpers/http.js";
+import { waitForProof } from "../helpers/integrity.js";
 import { startTestRelay, startTestUpstream, type TestRelay, type TestUpstream } from "../helpers/relay.js";
 
 const mac = (blind: string, bytes: Uint8Array) =>
@@ -53,8 +54,19 @@ describe("receipts and the transparency log", () => {
   });
 
   const auth = () => ({ authorization: `Bearer ${relay.key}` });
-  const getReceipt = (id: string, key = relay.key) =>
-    fetch(`${relay.baseUrl}/v1/receipts/${id}`, { headers: { authorization: `Bearer ${key}` } });
+  /** The receipt as a client reads it: 409 while the relay is still finishing the response, then 200. */
+  const getReceipt = async (id: string, key = relay.key) => {
+    for (let i = 0; i < 100; i++) {
+      const response = await fetch(`${relay.baseUrl}/v1/receipts/${id}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      if (response.status !== 409) return response;
+      assert.equal(response.headers.get("retry-after"), "1");
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`receipt ${id} never became final`);
+  };
 
   it("binds the exact request and response bytes, the route and the usage", async () => {
     const requestBytes = JSON.stringify({
@@ -70,7 +82,7 @@ describe("receipts and the transparency log", () => {
     assert.match(blind, /^[0-9a-f]{64}$/);
 
     const got = await getReceipt(id);
-    assert.equal(got.status, 200, "readable at once, before it is sequenced");
+    assert.equal(got.status, 200, "readable as soon as the response is complete, before it is sequenced");
     const receipt = parseReceipt(await got.text());
     assert.equal(receipt.id, id);
     assert.equal(receipt.request, mac(blind, Buffer.from(requestBytes)));
@@ -146,9 +158,8 @@ describe("receipts and the transparency log", () => {
       assert.equal(early.status, 409);
       assert.equal(early.headers.get("retry-after"), "1");
     }
-    await relay.relay.integrity.sequencer.run();
+    const proof = await waitForProof(relay, id, auth());
     const text = await (await getReceipt(id)).text();
-    const proof = await (await fetch(`${relay.baseUrl}/v1/receipts/${id}/proof`, { headers: auth() })).text();
     const policy = {
       origin: wellKnown.log.origin,
       logVerifiers: wellKnown.log.verifierKeys.map(newVerifier),
@@ -187,9 +198,8 @@ describe("receipts and the transparency log", () => {
     );
     const bytes = Buffer.from(await response.arrayBuffer());
     const id = response.headers.get("overt-receipt-id") ?? "";
-    await relay.relay.integrity.sequencer.run();
+    const proof = await waitForProof(relay, id, auth());
     const text = await (await getReceipt(id)).text();
-    const proof = await (await fetch(`${relay.baseUrl}/v1/receipts/${id}/proof`, { headers: auth() })).text();
     const policy = {
       origin: wellKnown.log.origin,
       logVerifiers: wellKnown.log.verifierKeys.map(newVerifier),
