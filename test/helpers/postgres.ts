@@ -64,8 +64,7 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
     url.pathname = `/${name}`;
     return {
       url: url.toString(),
-      drop: () =>
-        withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+      drop: () => dropDatabase(adminUrl, name),
     };
   }
 
@@ -76,4 +75,22 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
     url: url.toString(),
     drop: () => withClient(adminUrl, (c) => c.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`)).then(() => {}),
   };
+}
+
+/**
+ * DROP DATABASE … WITH (FORCE) must terminate every session on it; an autovacuum
+ * worker (started after heavy writes) belongs to the superuser, which a plain
+ * role may not terminate (42501). It finishes quickly: retry for a while.
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await withClient(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      const code = err instanceof Error && "code" in err ? err.code : undefined;
+      if (code !== "42501" || attempt >= 50) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
