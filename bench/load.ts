@@ -1,5 +1,6 @@
 // Load phases run against one target: autocannon for throughput and one-in-flight latency (per-request
 // hrtime from its 'response' events, not its 1 ms histogram), an undici client for streaming time to first byte.
+import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { Client } from "undici";
 import { cpuMicros } from "./procs.js";
@@ -24,6 +25,8 @@ export interface Throughput {
   rps: number;
   /** CPU time of the measured process per successful request. */
   cpuUsPerReq: number | null;
+  /** The same for its main thread alone (without worker threads: SQLite writers, libuv's pool). */
+  mainCpuUsPerReq: number | null;
   /** CPU the load generator (this process) used, as a share of one core. */
   loadgenCpu: number;
 }
@@ -68,12 +71,17 @@ export function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
-/** Closed-loop load at `connections` for `seconds`, with the target's CPU time read before and after. */
+/**
+ * Closed-loop load at `connections` for `seconds`, with the target's CPU time read before and after.
+ * `settleMs`: wait this long after the load before the second CPU reading, so work the target batches off
+ * the request path (usage rows, log sequencing) is charged to the requests that caused it.
+ */
 export async function throughput(
   target: Target,
-  opts: { connections: number; seconds: number; stream: boolean },
+  opts: { connections: number; seconds: number; stream: boolean; settleMs?: number },
 ): Promise<Throughput> {
   const cpu0 = cpuMicros(target.pid);
+  const main0 = cpuMicros(target.pid, true);
   const load0 = process.cpuUsage();
   const wall0 = performance.now();
   const result = await autocannon({
@@ -87,7 +95,9 @@ export async function throughput(
   });
   const wallUs = (performance.now() - wall0) * 1000;
   const load = process.cpuUsage(load0);
+  if (opts.settleMs !== undefined) await sleep(opts.settleMs);
   const cpu1 = cpuMicros(target.pid);
+  const main1 = cpuMicros(target.pid, true);
   const ok = result["2xx"];
   const seconds = result.duration || wallUs / 1e6;
   return {
@@ -97,12 +107,16 @@ export async function throughput(
     failed: result.non2xx + result.errors + result.timeouts,
     rps: ok / seconds,
     cpuUsPerReq: cpu0 === null || cpu1 === null || ok === 0 ? null : (cpu1 - cpu0) / ok,
+    mainCpuUsPerReq: main0 === null || main1 === null || ok === 0 ? null : (main1 - main0) / ok,
     loadgenCpu: (load.user + load.system) / wallUs,
   };
 }
 
-/** One request in flight at a time; every 2xx response time is kept so percentiles are exact. */
-export async function latency(target: Target, opts: { seconds: number }): Promise<Latency> {
+/**
+ * One request in flight at a time; every 2xx response time is kept so percentiles are exact
+ * (and appended to `opts.times` when given, to pool several runs).
+ */
+export async function latency(target: Target, opts: { seconds: number; times?: number[] }): Promise<Latency> {
   const times: number[] = [];
   let failed = 0;
   const run = autocannon({
@@ -120,6 +134,7 @@ export async function latency(target: Target, opts: { seconds: number }): Promis
   });
   const result = await run;
   failed += result.errors + result.timeouts;
+  opts.times?.push(...times);
   const sorted = Float64Array.from(times).sort();
   const mean = times.reduce((a, b) => a + b, 0) / Math.max(1, times.length);
   return { n: sorted.length, failed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean };

@@ -21,6 +21,10 @@ export interface OvertOptions {
   apiKey?: string;
   /** Options for node itself, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
+  /** Another build's CLI (dist/src/cli/main.js), e.g. an earlier commit's (bench/receipts.ts). */
+  cli?: string;
+  /** Environment of the relay process (default: this one's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 function configYaml(dir: string, port: number, upstream: string, opts: OvertOptions): string {
@@ -58,25 +62,19 @@ export function parseKey(stdout: string): string {
 }
 
 export async function startOvert(upstream: string, opts: OvertOptions = {}): Promise<OvertTarget> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} does not exist (the CLI is not built yet)`);
+  const cli = opts.cli ?? CLI;
+  if (!existsSync(cli)) throw new Error(`${cli} does not exist (the CLI is not built yet)`);
   const dir = mkdtempSync(join(tmpdir(), "overt-bench-"));
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const config = join(dir, "overt.yaml");
   writeFileSync(config, configYaml(dir, await freePort(), upstream, opts));
-  const created = runNode([
-    CLI,
-    "keys",
-    "create",
-    "--config",
-    config,
-    "--name",
-    "bench",
-    "--models",
-    "*",
-    "--json",
-  ]);
+  const created = runNode(
+    [cli, "keys", "create", "--config", config, "--name", "bench", "--models", "*", "--json"],
+    opts.env,
+  );
   const key = parseKey(created);
-  const proc = await startNode("overt", [...(opts.nodeArgs ?? []), CLI, "serve", "--config", config], {
+  const proc = await startNode("overt", [...(opts.nodeArgs ?? []), cli, "serve", "--config", config], {
+    env: opts.env,
     healthPath: "/healthz",
     timeoutMs: 60_000,
   });

@@ -149,10 +149,13 @@ function clockTicks(): number {
   return ticksPerSecond;
 }
 
-/** User + system CPU time of a process (all its threads), in µs, from /proc/<pid>/stat; null off Linux. */
-export function cpuMicros(pid: number): number | null {
+/**
+ * User + system CPU time of a process (all its threads), in µs, from /proc/<pid>/stat; null off Linux.
+ * With `mainThread`, of its main thread only (/proc/<pid>/task/<pid>/stat): the event loop that serves requests.
+ */
+export function cpuMicros(pid: number, mainThread = false): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // After "pid (comm) ", field 3 (state) is index 0, so utime (14) is index 11 and stime (15) index 12.
     const ticks = Number(fields[11]) + Number(fields[12]);

@@ -12,7 +12,7 @@
  * stored hash indexes are about twice the record index, so the storage layout
  * works for trees of up to 2^52 records (MAX_STORED_TREE_SIZE).
  */
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 
 export const HASH_SIZE = 32;
 /** The largest tree whose stored hash indexes are all exact JavaScript integers. */
@@ -24,14 +24,27 @@ export type HashReader = (indexes: readonly number[]) => Promise<Buffer[]>;
 const LEAF_PREFIX = Buffer.from([0x00]);
 const NODE_PREFIX = Buffer.from([0x01]);
 
+// Inputs are assembled in these buffers and hashed in one call: a log run hashes thousands of
+// entries, and a Hash object per hash costs more than the hashing (single-threaded, so reusable).
+const LEAF_INPUT = Buffer.alloc(1 + 8192); // [0] stays 0x00
+const NODE_INPUT = Buffer.alloc(1 + 2 * HASH_SIZE);
+NODE_INPUT[0] = 0x01;
+
 /** MTH of one entry: SHA-256(0x00 || entry). */
 export function leafHash(entry: Uint8Array): Buffer {
-  return createHash("sha256").update(LEAF_PREFIX).update(entry).digest();
+  if (entry.length >= LEAF_INPUT.length)
+    return createHash("sha256").update(LEAF_PREFIX).update(entry).digest();
+  LEAF_INPUT.set(entry, 1);
+  return hash("sha256", LEAF_INPUT.subarray(0, 1 + entry.length), "buffer");
 }
 
 /** Interior node: SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE)
+    return createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest();
+  NODE_INPUT.set(left, 1);
+  NODE_INPUT.set(right, 1 + HASH_SIZE);
+  return hash("sha256", NODE_INPUT, "buffer");
 }
 
 /** MTH of the empty tree: SHA-256 of the empty string. */
@@ -145,16 +158,26 @@ export async function storedHashesForRecord(
   leaf: Uint8Array,
   read: HashReader,
 ): Promise<Buffer[]> {
+  const indexes = recordSiblingIndexes(n, leaf);
+  return closeSubtrees(leaf, await readHashes(read, indexes));
+}
+
+/** Left siblings of the subtrees record `n` closes, highest level first (increasing index). */
+function recordSiblingIndexes(n: number, leaf: Uint8Array): number[] {
   checkCount("record index", n);
   if (n >= MAX_STORED_TREE_SIZE) throw new RangeError("record index exceeds MAX_STORED_TREE_SIZE");
   if (leaf.length !== HASH_SIZE) throw new RangeError("leaf hash must be 32 bytes");
   const closes = trailingOnes(n);
-  // Left siblings of the subtrees being closed, highest level first (increasing index).
   const indexes: number[] = [];
   for (let level = closes - 1; level >= 0; level--) {
     indexes.push(storedHashIndex(level, shiftRight(n, level) - 1));
   }
-  const siblings = await readHashes(read, indexes);
+  return indexes;
+}
+
+/** The leaf, then the hash of each subtree it closes with its left siblings (highest level first). */
+function closeSubtrees(leaf: Uint8Array, siblings: readonly Buffer[]): Buffer[] {
+  const closes = siblings.length;
   let h: Buffer = Buffer.from(leaf);
   const out = [h];
   for (let level = 0; level < closes; level++) {
@@ -185,6 +208,49 @@ export function foldSubtrees(hashes: readonly Buffer[]): Buffer {
   let h = hashes[hashes.length - 1]!;
   for (let i = hashes.length - 2; i >= 0; i--) h = nodeHash(hashes[i]!, h);
   return h;
+}
+
+/**
+ * Appends many records at once (a log sequencer's run): the stored hashes that
+ * records with these leaf hashes add to a tree of `size`, by stored hash index,
+ * and the new tree's root — what storedHashesForRecord for each record and then
+ * treeHash give, without a read per record. `peaks` are the tree's complete
+ * subtree hashes (subtreeIndexes(0, size), in order): the only earlier hashes
+ * appending needs, since every other sibling is a hash of the new records.
+ */
+export function appendRecords(
+  size: number,
+  leaves: readonly Uint8Array[],
+  peaks: readonly Buffer[],
+): { hashes: Map<number, Buffer>; root: Buffer } {
+  checkCount("tree size", size);
+  const peakIndexes = subtreeIndexes(0, size);
+  if (peaks.length !== peakIndexes.length) {
+    throw new Error(`a tree of size ${size} has ${peakIndexes.length} subtree hashes, got ${peaks.length}`);
+  }
+  const known = new Map<number, Buffer>();
+  for (const [i, index] of peakIndexes.entries()) {
+    const h = peaks[i]!;
+    if (h.length !== HASH_SIZE) throw new Error(`hash reader returned a ${h.length}-byte hash`);
+    known.set(index, h);
+  }
+  const get = (index: number): Buffer => {
+    const h = known.get(index);
+    if (h === undefined) throw new Error(`stored hash ${index} is missing`);
+    return h;
+  };
+  const hashes = new Map<number, Buffer>();
+  let next = storedHashIndex(0, size);
+  for (const [i, leaf] of leaves.entries()) {
+    for (const h of closeSubtrees(leaf, recordSiblingIndexes(size + i, leaf).map(get))) {
+      known.set(next, h);
+      hashes.set(next, h);
+      next++;
+    }
+  }
+  const end = size + leaves.length;
+  const root = end === 0 ? Buffer.from(emptyRoot) : foldSubtrees(subtreeIndexes(0, end).map(get));
+  return { hashes, root };
 }
 
 /**

@@ -8,11 +8,65 @@
  * reveals nothing about the content, yet the client can prove which bytes it sent
  * and got.
  */
-import { createHmac, type Hmac, randomBytes } from "node:crypto";
+import { createHmac, type Hmac, hash, randomBytes } from "node:crypto";
 import type { Receipt, ReceiptUsage } from "./receipt.js";
 
 export const RECEIPT_ID_HEADER = "overt-receipt-id";
 export const RECEIPT_BLIND_HEADER = "overt-receipt-blind";
+
+/** 16 bytes of receipt id, then the 32-byte blind. */
+const RANDOM_BYTES = 48;
+/** Receipts per call to the CSPRNG: one call per request costs ~1.5 µs, most of it fixed. */
+const POOLED = 128;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+/**
+ * Where the next 48 unused bytes from the CSPRNG are. A spent pool is replaced,
+ * never refilled, so bytes handed out earlier (a blind still in use) are never
+ * overwritten or reused.
+ */
+function freshRandom(): number {
+  if (poolOffset + RANDOM_BYTES > pool.length) {
+    pool = randomBytes(RANDOM_BYTES * POOLED);
+    poolOffset = 0;
+  }
+  poolOffset += RANDOM_BYTES;
+  return poolOffset - RANDOM_BYTES;
+}
+
+/**
+ * Up to this size, a request body is MACed, and response text is kept and MACed,
+ * in one call; beyond it (or for binary response chunks) an Hmac streams. Under
+ * load, native objects per request (an Hmac, a Hash, a Buffer a digest returns)
+ * cost several times the hashing itself, most of it in garbage collection.
+ */
+const ONE_SHOT_BYTES = 65_536;
+/** At most 3 UTF-8 bytes per UTF-16 unit, so this much text fits in ONE_SHOT_BYTES. */
+const ONE_SHOT_CHARS = 16_384;
+const SHA256_BLOCK = 64;
+const SHA256_BYTES = 32;
+/** The inner and outer inputs are assembled here (single-threaded, synchronous: reusable). */
+const INNER = Buffer.alloc(SHA256_BLOCK + ONE_SHOT_BYTES);
+const OUTER = Buffer.alloc(SHA256_BLOCK + SHA256_BYTES);
+
+/**
+ * HMAC-SHA-256 (RFC 2104) under a key of at most one block (the 32-byte blind):
+ * SHA-256((K ^ opad) || SHA-256((K ^ ipad) || m)), as two one-shot digests, where
+ * `fill` writes m after the first block of INNER and returns its length (at most
+ * ONE_SHOT_BYTES). `blindedHash` below, the verifier's, uses createHmac.
+ */
+function hmacOneShot(key: Uint8Array, fill: (input: Buffer, offset: number) => number): string {
+  for (let i = 0; i < SHA256_BLOCK; i++) {
+    const k = i < key.length ? (key[i] as number) : 0;
+    INNER[i] = k ^ 0x36;
+    OUTER[i] = k ^ 0x5c;
+  }
+  const length = fill(INNER, SHA256_BLOCK);
+  // "binary" (latin1): the inner digest as a 32-character string, a byte per character (no Buffer).
+  OUTER.write(hash("sha256", INNER.subarray(0, SHA256_BLOCK + length), "binary"), SHA256_BLOCK, "binary");
+  return hash("sha256", OUTER, "hex");
+}
 
 /** What the pipeline knows about the request once it is settled. */
 export interface ReceiptFacts {
@@ -34,30 +88,68 @@ export class ReceiptHandle {
   readonly blind: Buffer;
   readonly headers: Readonly<Record<string, string>>;
   readonly #requestMac: string;
-  readonly #response: Hmac;
+  /**
+   * Response text not yet MACed, as runs of writes joined (one UTF-8 encoding per run,
+   * not per event). The socket encodes each write on its own, so a surrogate pair split
+   * across two writes would encode differently joined: after a write that ends in a high
+   * surrogate, the next one starts a new run.
+   */
+  #runs: string[] = [];
+  #endsHigh = false;
+  #chars = 0;
+  /** The streaming MAC, once the response outgrew ONE_SHOT_CHARS or had a binary chunk. */
+  #response: Hmac | null = null;
   #facts: Partial<ReceiptFacts> = {};
 
   constructor(requestBody: Buffer | undefined) {
-    const random = randomBytes(48);
-    this.id = `rcpt_${random.subarray(0, 16).toString("base64url")}`;
-    this.blind = random.subarray(16);
+    const at = freshRandom();
+    this.id = `rcpt_${pool.toString("base64url", at, at + 16)}`;
+    this.blind = pool.subarray(at + 16, at + RANDOM_BYTES);
     this.headers = Object.freeze({
       [RECEIPT_ID_HEADER]: this.id,
-      [RECEIPT_BLIND_HEADER]: this.blind.toString("hex"),
+      [RECEIPT_BLIND_HEADER]: pool.toString("hex", at + 16, at + RANDOM_BYTES),
     });
-    this.#requestMac = createHmac("sha256", this.blind)
-      .update(requestBody ?? Buffer.alloc(0))
-      .digest("hex");
-    this.#response = createHmac("sha256", this.blind);
+    const body = requestBody ?? Buffer.alloc(0);
+    this.#requestMac =
+      body.length <= ONE_SHOT_BYTES
+        ? hmacOneShot(this.blind, (input, offset) => body.copy(input, offset))
+        : createHmac("sha256", this.blind).update(body).digest("hex");
   }
 
   /** Every byte of the response body, in order. */
   write(chunk: string | Uint8Array): void {
+    if (
+      this.#response === null &&
+      typeof chunk === "string" &&
+      this.#chars + chunk.length <= ONE_SHOT_CHARS
+    ) {
+      const runs = this.#runs;
+      if (this.#endsHigh || runs.length === 0) runs.push(chunk);
+      else runs[runs.length - 1] += chunk;
+      const last = chunk.charCodeAt(chunk.length - 1);
+      this.#endsHigh = last >= 0xd800 && last <= 0xdbff;
+      this.#chars += chunk.length;
+      return;
+    }
+    if (this.#response === null) {
+      this.#response = createHmac("sha256", this.blind);
+      for (const run of this.#runs) this.#response.update(run);
+      this.#runs = [];
+    }
     this.#response.update(chunk);
   }
 
+  #responseMac(): string {
+    if (this.#response !== null) return this.#response.digest("hex");
+    return hmacOneShot(this.blind, (input, offset) => {
+      let at = offset;
+      for (const run of this.#runs) at += input.write(run, at, "utf8");
+      return at - offset;
+    });
+  }
+
   settle(facts: Partial<ReceiptFacts>): void {
-    this.#facts = { ...this.#facts, ...facts };
+    Object.assign(this.#facts, facts);
   }
 
   /** The receipt; call once, after the last byte was written. */
@@ -67,7 +159,7 @@ export class ReceiptHandle {
       id: this.id,
       time: new Date(time).toISOString(),
       request: this.#requestMac,
-      response: this.#response.digest("hex"),
+      response: this.#responseMac(),
       model: f.model ?? "",
       provider: f.provider ?? "",
       endpoint: f.endpoint ?? "",

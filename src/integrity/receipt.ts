@@ -67,25 +67,28 @@ function usageText(u: ReceiptUsage): string {
   return `input=${u.input} cached=${u.cached} cache-write=${u.cacheWrite} output=${u.output} reasoning=${u.reasoning}`;
 }
 
-/** The note text: ends with a newline, as signed notes require. */
+/** The note text: ends with a newline, as signed notes require. (One concatenation: it runs per request.) */
 export function formatReceipt(r: Receipt): string {
-  const lines = [
-    RECEIPT_HEADER,
-    `id ${encodeValue(r.id)}`,
-    `time ${r.time}`,
-    `request hmac-sha256:${r.request}`,
-    `response hmac-sha256:${r.response}`,
-    `model ${encodeValue(r.model)}`,
-    `route ${encodeValue(r.provider)} ${encodeValue(r.endpoint)} ${encodeValue(r.upstreamModel)}`,
-    `upstream-response-id ${encodeValue(r.upstreamResponseId)}`,
-    `upstream-request-id ${encodeValue(r.upstreamRequestId)}`,
-    `upstream-usage ${r.upstreamUsage ? usageText(r.upstreamUsage) : "-"}`,
-    `billed ${r.billed ? `${usageText(r.billed)} source=${r.billed.source} cost=${r.billed.costNano} ${r.billed.currency}` : "-"}`,
-    `transform ${r.transformations.length > 0 ? r.transformations.map(encodeValue).join(",") : "-"}`,
-    `policy ${r.policy}`,
-    `status ${encodeValue(r.status)} ${r.httpStatus}`,
-  ];
-  return `${lines.join("\n")}\n`;
+  const billed = r.billed
+    ? `${usageText(r.billed)} source=${r.billed.source} cost=${r.billed.costNano} ${r.billed.currency}`
+    : "-";
+  const transform = r.transformations.length > 0 ? r.transformations.map(encodeValue).join(",") : "-";
+  return (
+    `${RECEIPT_HEADER}\n` +
+    `id ${encodeValue(r.id)}\n` +
+    `time ${r.time}\n` +
+    `request hmac-sha256:${r.request}\n` +
+    `response hmac-sha256:${r.response}\n` +
+    `model ${encodeValue(r.model)}\n` +
+    `route ${encodeValue(r.provider)} ${encodeValue(r.endpoint)} ${encodeValue(r.upstreamModel)}\n` +
+    `upstream-response-id ${encodeValue(r.upstreamResponseId)}\n` +
+    `upstream-request-id ${encodeValue(r.upstreamRequestId)}\n` +
+    `upstream-usage ${r.upstreamUsage ? usageText(r.upstreamUsage) : "-"}\n` +
+    `billed ${billed}\n` +
+    `transform ${transform}\n` +
+    `policy ${r.policy}\n` +
+    `status ${encodeValue(r.status)} ${r.httpStatus}\n`
+  );
 }
 
 export class ReceiptFormatError extends Error {}

@@ -50,6 +50,19 @@ export interface LogStore {
   enqueueLogEntries(entries: readonly NewLogEntry[]): Promise<void>;
   /** Runs `work` as the only sequencer (waits for another process's run to finish). */
   sequenceLog<T>(work: (tx: LogSequencerTx) => Promise<T>): Promise<T>;
+  /**
+   * Optional: one sequencer run done by the store, where it can do the work off the
+   * event loop (an SQLite file: sqlite-log-sequencing.ts). Up to `queueLimit` queued
+   * entries, then `entries`, are appended with their stored hashes (what LogSequencer
+   * does through sequenceLog otherwise), together with the checkpoint `sign` makes
+   * for the new size and root, in one transaction under the lock; nothing is written
+   * when a non-empty log has nothing new. Resolves with the log size after it.
+   */
+  sequenceBatch?(
+    entries: readonly NewLogEntry[],
+    queueLimit: number,
+    sign: (size: number, root: Buffer) => StoredCheckpoint,
+  ): Promise<number>;
   logSize(): Promise<number>;
   readLogHashes(indexes: readonly number[]): Promise<Buffer[]>;
   /** Entries [start, start + count) in index order. */

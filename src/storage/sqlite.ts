@@ -3,9 +3,10 @@ import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { Kysely, SqliteDialect } from "kysely";
 import { KyselyStorage, type OwnedChangeSignal } from "./kysely-storage.js";
-import type { Storage, UsageRecord } from "./ports.js";
+import type { LogStore, Storage, UsageRecord } from "./ports.js";
 import type { Database } from "./schema.js";
 import { type SqliteDatabase, sqliteConstructor } from "./sqlite-driver.js";
+import { type LogSequencing, workerLogSequencing } from "./sqlite-log-sequencing.js";
 import { inPlaceWriter, type UsageWriter, workerWriter } from "./sqlite-usage-writer.js";
 
 /** Longest time a change committed by another process (e.g. `overt keys revoke`) can go unseen. */
@@ -69,7 +70,8 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
     const signal = dataVersionSignal(raw, CHANGE_STALENESS_MS);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
     const usage = isInMemory(path) ? inPlaceWriter(raw) : workerWriter(path);
-    return new SqliteStorage(db, usage, signal);
+    const log = isInMemory(path) ? null : workerLogSequencing(path);
+    return new SqliteStorage(db, usage, log, signal);
   } catch (err) {
     raw.close();
     throw err;
@@ -78,14 +80,27 @@ export async function openSqliteStorage(path: string): Promise<Storage> {
 
 /**
  * The SQLite backend: everything through the shared Kysely layer except usage
- * inserts, which go through sqlite-usage-writer.ts (see there for why).
+ * inserts, which go through sqlite-usage-writer.ts, and, for a database file, the
+ * log sequencer's runs (sequenceBatch), which happen on a worker thread
+ * (sqlite-log-sequencing.ts; see those files for why).
  */
 class SqliteStorage extends KyselyStorage {
   readonly #usage: UsageWriter;
+  readonly #log: LogSequencing | null;
+  /** Present for a database file only: the sequencer then uses it instead of sequenceLog. */
+  readonly sequenceBatch?: LogStore["sequenceBatch"];
 
-  constructor(db: Kysely<Database>, usage: UsageWriter, signal: OwnedChangeSignal) {
+  constructor(
+    db: Kysely<Database>,
+    usage: UsageWriter,
+    log: LogSequencing | null,
+    signal: OwnedChangeSignal,
+  ) {
     super(db, "sqlite", signal);
     this.#usage = usage;
+    this.#log = log;
+    if (log !== null)
+      this.sequenceBatch = (entries, queueLimit, sign) => log.sequenceBatch(entries, queueLimit, sign);
   }
 
   override async insertUsage(records: readonly UsageRecord[]): Promise<void> {
@@ -94,6 +109,7 @@ class SqliteStorage extends KyselyStorage {
 
   override async close(): Promise<void> {
     await this.#usage.close();
+    await this.#log?.close();
     await super.close();
   }
 }
