@@ -1,6 +1,8 @@
 /** Usage reports shared by `overt usage` and GET /admin/usage. */
+
 import { parseDuration } from "../governance/duration.js";
 import type { UsageGroupBy, UsageStore, UsageSummaryRow } from "../storage/ports.js";
+import { renderTable } from "./text-table.js";
 
 /** "1d" (relative) or an ISO date/time (absolute) → epoch ms; null when unreadable. */
 export function parseSince(text: string, now: number = Date.now()): number | null {
@@ -56,14 +58,5 @@ export function renderUsageTable(rows: readonly UsageReportRow[], by: UsageGroup
     String(r.reasoningTokens),
     `${r.cost} ${r.currency}`,
   ]);
-  const table = [header, ...lines];
-  const widths = header.map((_, i) => Math.max(...table.map((row) => (row[i] ?? "").length)));
-  return table
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return renderTable(header, lines);
 }

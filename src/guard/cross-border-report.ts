@@ -8,6 +8,7 @@
  * data, a standard contract or certification; above 1,000,000 or 10,000+
  * sensitive, a security assessment. The tier is indicative, not legal advice.
  */
+import { renderTable } from "../accounting/text-table.js";
 import type { TransferQuery, TransferStore, TransferSummary } from "../storage/ports.js";
 
 export interface CrossBorderReport extends TransferSummary {
@@ -59,28 +60,19 @@ const TIER_TEXT: Record<CrossBorderReport["tier"], string> = {
   "security-assessment": "security assessment (over 1M individuals, or 10k+ with sensitive data)",
 };
 
-function table(headers: string[], rows: (string | number)[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells: (string | number)[]) =>
-    cells
-      .map((c, i) => (typeof c === "number" ? String(c).padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
-      .join("  ");
-  return [line(headers), ...rows.map(line)].join("\n").replace(/ +$/gm, "");
-}
-
 export function renderReportText(report: CrossBorderReport): string {
   const head = `Cross-border transfers ${report.from} – ${report.to}${report.tenant ? `, tenant ${report.tenant}` : ""}`;
   if (report.destinations.length === 0) return `${head}\nNo request left the home jurisdiction.`;
   const people = new Map(report.individuals.map((r) => [r.jurisdiction, r]));
-  const destinations = table(
+  const destinations = renderTable(
     ["destination", "provider", "requests"],
     report.destinations.map((d) => [d.jurisdiction, d.provider, d.requests]),
   );
-  const classes = table(
+  const classes = renderTable(
     ["destination", "data class", "action", "requests", "occurrences"],
     report.classes.map((c) => [c.jurisdiction, c.kind, c.action, c.requests, c.occurrences]),
   );
-  const individuals = table(
+  const individuals = renderTable(
     ["destination", "individuals sent", "of which sensitive", "protected (not sent)"],
     [...people.values()].map((r) => [
       r.jurisdiction === "*" ? "all" : r.jurisdiction,

@@ -23,6 +23,7 @@ import type {
   QueuedLogEntry,
   StoredCheckpoint,
 } from "../storage/ports.js";
+import { formatCheckpoint } from "./checkpoint.js";
 import type { LogAppender } from "./log-appender.js";
 import { appendRecords, leafHash, subtreeIndexes } from "./merkle.js";
 
@@ -44,10 +45,6 @@ export interface SequencerOptions {
   intervalMs?: number;
   now?: () => number;
   onError?: (error: unknown, waiting: number) => void;
-}
-
-export function checkpointBody(origin: string, size: number, root: Buffer): string {
-  return `${origin}\n${size}\n${root.toString("base64")}\n`;
 }
 
 export class LogSequencer {
@@ -151,7 +148,9 @@ export class LogSequencer {
   }
 
   #checkpoint(size: number, root: Buffer): StoredCheckpoint {
-    const note = this.#signer.sign(checkpointBody(this.#signer.origin, size, root));
+    const note = this.#signer.sign(
+      formatCheckpoint({ origin: this.#signer.origin, size, root, extensions: [] }),
+    );
     return { size, createdAt: this.#now(), note };
   }
 
