@@ -547,10 +547,10 @@ async function sequencerCost(perBatch: number, entries: number): Promise<Sequenc
       { intervalMs: 3_600_000 },
     );
     const data = sampleReceipt();
-    let serial = 0;
     const fill = (n: number): void => {
       for (let i = 0; i < n; i++) {
-        const ref = `rcpt_${(serial++).toString(36).padStart(22, "0")}`;
+        // Real ids (time-ordered, as the relay issues them): the log's index on them is part of the cost.
+        const ref = new ReceiptHandle(undefined).id;
         appender.append({ kind: "receipt", ref, keyId: "key_bench", createdAt: Date.now(), data });
       }
     };

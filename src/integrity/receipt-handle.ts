@@ -10,19 +10,21 @@
  */
 import { createHmac, type Hmac, hash, randomBytes } from "node:crypto";
 import type { Receipt, ReceiptUsage } from "./receipt.js";
+import { RECEIPT_ID_RANDOM_BYTES, receiptId } from "./receipt-id.js";
 
 export const RECEIPT_ID_HEADER = "overt-receipt-id";
 export const RECEIPT_BLIND_HEADER = "overt-receipt-blind";
 
-/** 16 bytes of receipt id, then the 32-byte blind. */
-const RANDOM_BYTES = 48;
+const BLIND_BYTES = 32;
+/** The receipt id's random part, then the blind. */
+const RANDOM_BYTES = RECEIPT_ID_RANDOM_BYTES + BLIND_BYTES;
 /** Receipts per call to the CSPRNG: one call per request costs ~1.5 µs, most of it fixed. */
 const POOLED = 128;
 let pool = Buffer.alloc(0);
 let poolOffset = 0;
 
 /**
- * Where the next 48 unused bytes from the CSPRNG are. A spent pool is replaced,
+ * Where the next RANDOM_BYTES unused bytes from the CSPRNG are (in `pool`). A spent pool is replaced,
  * never refilled, so bytes handed out earlier (a blind still in use) are never
  * overwritten or reused.
  */
@@ -49,16 +51,21 @@ const SHA256_BYTES = 32;
 /** The inner and outer inputs are assembled here (single-threaded, synchronous: reusable). */
 const INNER = Buffer.alloc(SHA256_BLOCK + ONE_SHOT_BYTES);
 const OUTER = Buffer.alloc(SHA256_BLOCK + SHA256_BYTES);
+const EMPTY = Buffer.alloc(0);
 
 /**
- * HMAC-SHA-256 (RFC 2104) under a key of at most one block (the 32-byte blind):
+ * HMAC-SHA-256 (RFC 2104) under the 32-byte blind at key[keyAt…]:
  * SHA-256((K ^ opad) || SHA-256((K ^ ipad) || m)), as two one-shot digests, where
  * `fill` writes m after the first block of INNER and returns its length (at most
  * ONE_SHOT_BYTES). `blindedHash` below, the verifier's, uses createHmac.
  */
-function hmacOneShot(key: Uint8Array, fill: (input: Buffer, offset: number) => number): string {
+function hmacOneShot(
+  key: Uint8Array,
+  keyAt: number,
+  fill: (input: Buffer, offset: number) => number,
+): string {
   for (let i = 0; i < SHA256_BLOCK; i++) {
-    const k = i < key.length ? (key[i] as number) : 0;
+    const k = i < BLIND_BYTES ? (key[keyAt + i] as number) : 0;
     INNER[i] = k ^ 0x36;
     OUTER[i] = k ^ 0x5c;
   }
@@ -83,10 +90,14 @@ export interface ReceiptFacts {
   httpStatus: number;
 }
 
+const NO_FACTS: Partial<ReceiptFacts> = Object.freeze({});
+
 export class ReceiptHandle {
   readonly id: string;
-  readonly blind: Buffer;
   readonly headers: Readonly<Record<string, string>>;
+  /** The blind is BLIND_BYTES of this pool from #blindAt (never overwritten: see freshRandom). */
+  readonly #pool: Buffer;
+  readonly #blindAt: number;
   readonly #requestMac: string;
   /**
    * Response text not yet MACed, as runs of writes joined (one UTF-8 encoding per run,
@@ -99,21 +110,27 @@ export class ReceiptHandle {
   #chars = 0;
   /** The streaming MAC, once the response outgrew ONE_SHOT_CHARS or had a binary chunk. */
   #response: Hmac | null = null;
-  #facts: Partial<ReceiptFacts> = {};
+  #facts: Partial<ReceiptFacts> = NO_FACTS;
 
-  constructor(requestBody: Buffer | undefined) {
+  constructor(requestBody: Buffer | undefined, now: number = Date.now()) {
     const at = freshRandom();
-    this.id = `rcpt_${pool.toString("base64url", at, at + 16)}`;
-    this.blind = pool.subarray(at + 16, at + RANDOM_BYTES);
-    this.headers = Object.freeze({
+    this.#pool = pool;
+    this.#blindAt = at + RECEIPT_ID_RANDOM_BYTES;
+    this.id = receiptId(now, pool, at);
+    this.headers = {
       [RECEIPT_ID_HEADER]: this.id,
-      [RECEIPT_BLIND_HEADER]: pool.toString("hex", at + 16, at + RANDOM_BYTES),
-    });
-    const body = requestBody ?? Buffer.alloc(0);
+      [RECEIPT_BLIND_HEADER]: pool.toString("hex", this.#blindAt, this.#blindAt + BLIND_BYTES),
+    };
+    const body = requestBody ?? EMPTY;
     this.#requestMac =
       body.length <= ONE_SHOT_BYTES
-        ? hmacOneShot(this.blind, (input, offset) => body.copy(input, offset))
+        ? hmacOneShot(pool, this.#blindAt, (input, offset) => body.copy(input, offset))
         : createHmac("sha256", this.blind).update(body).digest("hex");
+  }
+
+  /** The per-request secret the hashes are keyed with (the client gets it in RECEIPT_BLIND_HEADER). */
+  get blind(): Buffer {
+    return this.#pool.subarray(this.#blindAt, this.#blindAt + BLIND_BYTES);
   }
 
   /** Every byte of the response body, in order. */
@@ -141,7 +158,7 @@ export class ReceiptHandle {
 
   #responseMac(): string {
     if (this.#response !== null) return this.#response.digest("hex");
-    return hmacOneShot(this.blind, (input, offset) => {
+    return hmacOneShot(this.#pool, this.#blindAt, (input, offset) => {
       let at = offset;
       for (const run of this.#runs) at += input.write(run, at, "utf8");
       return at - offset;
@@ -149,7 +166,7 @@ export class ReceiptHandle {
   }
 
   settle(facts: Partial<ReceiptFacts>): void {
-    Object.assign(this.#facts, facts);
+    this.#facts = this.#facts === NO_FACTS ? facts : { ...this.#facts, ...facts };
   }
 
   /** The receipt; call once, after the last byte was written. */

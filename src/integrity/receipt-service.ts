@@ -58,13 +58,7 @@ export class ReceiptService {
     const now = this.#now();
     const text = formatReceipt(handle.finish(now, this.#options.policyIndex()));
     const data = this.#options.signEach ? this.#options.signEach(text) : text;
-    this.#log.append({
-      kind: "receipt",
-      ref: handle.id,
-      keyId,
-      createdAt: now,
-      data: Buffer.from(data, "utf8"),
-    });
+    this.#log.appendText("receipt", handle.id, keyId, now, data);
   }
 
   /** The receipt for its own key only; another key's receipt is "not found", as if it did not exist. */

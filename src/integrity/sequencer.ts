@@ -17,14 +17,14 @@
  * most once a second.
  */
 import type {
+  LogEntryColumns,
   LogSequencerTx,
   LogStore,
-  NewLogEntry,
   QueuedLogEntry,
   StoredCheckpoint,
 } from "../storage/ports.js";
 import { formatCheckpoint } from "./checkpoint.js";
-import type { LogAppender } from "./log-appender.js";
+import { entriesOf, type LogAppender } from "./log-appender.js";
 import { appendRecords, leafHash, subtreeIndexes } from "./merkle.js";
 
 /** Most entries sequenced in one transaction (a backlog drains over several runs). */
@@ -114,7 +114,7 @@ export class LogSequencer {
 
   async #runOnce(): Promise<number> {
     const batch = this.#appender.take(BATCH);
-    const queueLimit = Math.max(0, BATCH - batch.length);
+    const queueLimit = Math.max(0, BATCH - batch.lengths.length);
     try {
       const size =
         this.#store.sequenceBatch !== undefined
@@ -129,9 +129,9 @@ export class LogSequencer {
     }
   }
 
-  async #sequence(tx: LogSequencerTx, batch: readonly NewLogEntry[], queueLimit: number): Promise<number> {
+  async #sequence(tx: LogSequencerTx, batch: LogEntryColumns, queueLimit: number): Promise<number> {
     const queued = await tx.pending(queueLimit);
-    const entries: QueuedLogEntry[] = [...queued, ...batch.map((e) => ({ ...e, id: -1 }))];
+    const entries: QueuedLogEntry[] = [...queued, ...entriesOf(batch).map((e) => ({ ...e, id: -1 }))];
     // A checkpoint for every new size; an empty log gets one too, so verifiers always find one.
     if (entries.length === 0 && tx.size > 0) return tx.size;
     // Appending reads only the current tree's complete subtrees: one read per run.

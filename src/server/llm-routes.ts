@@ -83,26 +83,29 @@ export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): voi
       const key = keyOf.get(request.raw);
       const receipt = deps.receipts.begin(deps.rawBodies.get(request.raw), key?.id ?? "");
       const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt, key, receipt);
-      handle(exchange, request)
-        .catch((error: unknown) => {
-          if (error instanceof ClientGoneError || exchange.clientGone.aborted) return;
-          try {
-            const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
-            const response = renderErrorResponse(relayError, codec.errors, request.id);
-            if (reply.raw.headersSent || reply.raw.destroyed) {
-              reply.raw.end();
-              return;
-            }
-            receipt.settle({ status: "error", httpStatus: response.status });
-            exchange.sendJson(response.status, response.headers, response.body);
-          } catch {
-            reply.raw.destroy();
+      // Every answered request gets its receipt, failures included (issue 5).
+      const finish = () => {
+        if (key !== undefined) deps.receipts.finish(receipt, key.id);
+      };
+      const fail = (error: unknown) => {
+        if (error instanceof ClientGoneError || exchange.clientGone.aborted) return;
+        try {
+          const relayError = toOvertError(error, request.id, deps.bodyLimitBytes);
+          const response = renderErrorResponse(relayError, codec.errors, request.id);
+          if (reply.raw.headersSent || reply.raw.destroyed) {
+            reply.raw.end();
+            return;
           }
-        })
-        .finally(() => {
-          // Every answered request gets its receipt, failures included (issue 5).
-          if (key !== undefined) deps.receipts.finish(receipt, key.id);
-        });
+          receipt.settle({ status: "error", httpStatus: response.status });
+          exchange.sendJson(response.status, response.headers, response.body);
+        } catch {
+          reply.raw.destroy();
+        }
+      };
+      handle(exchange, request).then(finish, (error: unknown) => {
+        fail(error);
+        finish();
+      });
     });
   };
 

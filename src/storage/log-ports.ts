@@ -18,6 +18,21 @@ export interface NewLogEntry {
   data: Buffer;
 }
 
+/**
+ * Entries as columns, every entry's bytes back to back in one buffer: how a
+ * batch goes from memory (integrity/log-appender.ts) to the sequencer, and on to
+ * a worker thread without an object per entry.
+ */
+export interface LogEntryColumns {
+  kinds: LogEntryKind[];
+  refs: (string | null)[];
+  keyIds: (string | null)[];
+  createdAts: number[];
+  /** Each entry's byte length, in order, within `data`. */
+  lengths: number[];
+  data: Uint8Array;
+}
+
 export interface QueuedLogEntry extends NewLogEntry {
   /** Queue order; entries are sequenced in this order. Negative: handed to the sequencer in memory. */
   id: number;
@@ -59,7 +74,7 @@ export interface LogStore {
    * when a non-empty log has nothing new. Resolves with the log size after it.
    */
   sequenceBatch?(
-    entries: readonly NewLogEntry[],
+    entries: LogEntryColumns,
     queueLimit: number,
     sign: (size: number, root: Buffer) => StoredCheckpoint,
   ): Promise<number>;

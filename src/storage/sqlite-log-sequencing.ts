@@ -11,19 +11,13 @@
  * `:memory:` databases (private to one connection) keep the Kysely path.
  */
 import { Worker } from "node:worker_threads";
-import type { NewLogEntry, StoredCheckpoint } from "./log-ports.js";
-import {
-  CONFLICT,
-  type EntryColumns,
-  type LogReply,
-  type LogRequest,
-  type Prepared,
-} from "./sqlite-log-session.js";
+import type { LogEntryColumns, StoredCheckpoint } from "./log-ports.js";
+import { CONFLICT, type LogReply, type LogRequest, type Prepared } from "./sqlite-log-session.js";
 
 export interface LogSequencing {
   /** LogStore.sequenceBatch. */
   sequenceBatch(
-    entries: readonly NewLogEntry[],
+    entries: LogEntryColumns,
     queueLimit: number,
     sign: (size: number, root: Buffer) => StoredCheckpoint,
   ): Promise<number>;
@@ -34,18 +28,6 @@ export interface LogSequencing {
 const ATTEMPTS = 10;
 
 type Args<O extends LogRequest["op"]> = Omit<Extract<LogRequest, { op: O }>, "id" | "op">;
-
-function columns(entries: readonly NewLogEntry[]): EntryColumns {
-  const data = Buffer.concat(entries.map((e) => e.data));
-  return {
-    kinds: entries.map((e) => e.kind),
-    refs: entries.map((e) => e.ref),
-    keyIds: entries.map((e) => e.keyId),
-    createdAts: entries.map((e) => e.createdAt),
-    lengths: entries.map((e) => e.data.length),
-    data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-  };
-}
 
 /** Sequencer runs on a worker thread with its own connection to the SQLite file at `path`. */
 export function workerLogSequencing(path: string): LogSequencing {
@@ -88,11 +70,10 @@ export function workerLogSequencing(path: string): LogSequencing {
   }
 
   async function run(
-    entries: readonly NewLogEntry[],
+    batch: LogEntryColumns,
     queueLimit: number,
     sign: (size: number, root: Buffer) => StoredCheckpoint,
   ): Promise<number> {
-    const batch = columns(entries);
     for (let attempt = 1; ; attempt++) {
       const prepared = (await call("prepare", { batch, queueLimit })) as Prepared;
       if (prepared.root === null) return prepared.size;

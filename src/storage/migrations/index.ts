@@ -4,6 +4,7 @@ import { initialMigration } from "./001-initial.js";
 import { envelopeMigration } from "./002-envelope.js";
 import { transfersMigration } from "./003-transfers.js";
 import { logMigration } from "./004-log.js";
+import { logIndexesMigration } from "./005-log-indexes.js";
 
 /**
  * Migrations live in code (no files read at run time). Names sort in order; never
@@ -15,6 +16,7 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
     "002_envelope": envelopeMigration(dialect),
     "003_transfers": transfersMigration(),
     "004_log": logMigration(dialect),
+    "005_log_indexes": logIndexesMigration(dialect),
   };
 }
 
