@@ -1,6 +1,7 @@
 import { cpuUsage } from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { numberOption } from "./cli.js";
 
 export const MOCK = fileURLToPath(new URL("./mock-upstream.js", import.meta.url));
 export const MB = 1 << 20;
@@ -16,9 +17,6 @@ export const USAGE = `usage: npm run bench:guard -- [--seconds S] [--size MB] [-
   --requests N   requests per relay variant and pass (default 3000, after as many unmeasured)
   --skip-relay   do not start Overt (no per-request share)
   --json         print one JSON document on stdout instead of the tables`;
-
-/** A mistake on the command line: printed without a stack. */
-export class UsageError extends Error {}
 
 export interface Options {
   seconds: number;
@@ -43,12 +41,7 @@ export function options(): Options {
     process.stdout.write(USAGE + "\n");
     process.exit(0);
   }
-  const num = (name: string, text: string, min: number): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < min)
-      throw new UsageError(`--${name} must be a number ≥ ${min}\n${USAGE}`);
-    return value;
-  };
+  const num = numberOption(USAGE);
   return {
     seconds: num("seconds", values.seconds, 0.05),
     size: num("size", values.size, 0.05),
@@ -57,8 +50,6 @@ export function options(): Options {
     json: values.json,
   };
 }
-
-export const progress = (line: string): void => void process.stderr.write(line + "\n");
 
 /** CPU µs (user + system, this process) of `fn`, repeated until `seconds` of CPU and `min` calls, after a warm-up. */
 export function cpuTime(fn: () => void, seconds: number, min = 3): { calls: number; cpuUs: number } {

@@ -1,6 +1,7 @@
 import { availableParallelism, loadavg } from "node:os";
+import { progress, runMain } from "./cli.js";
 import { adversarial, agentContext, anthropicTools, corpora, openAiChat, Rng } from "./guard-corpus.js";
-import { DESTINATION, MB, options, progress, TARGET_MB_S, UsageError } from "./guard-options.js";
+import { DESTINATION, MB, options, TARGET_MB_S } from "./guard-options.js";
 import { relayRun } from "./guard-relay.js";
 import { type Report, render } from "./guard-report.js";
 import {
@@ -11,9 +12,8 @@ import {
   type CorpusResult,
   detectorRun,
 } from "./guard-scan.js";
-import { killAllNow, stopAll } from "./procs.js";
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const opts = options();
   const size = opts.size * MB;
   progress("generating corpora");
@@ -50,11 +50,7 @@ async function main(): Promise<void> {
     relay,
   };
   process.stdout.write((opts.json ? JSON.stringify(report, null, 2) : render(report)) + "\n");
+  return 0;
 }
 
-process.on("exit", killAllNow);
-main().catch((err: unknown) => {
-  const plain = err instanceof UsageError || !(err instanceof Error);
-  progress(plain ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message));
-  void stopAll(1_000).finally(() => process.exit(1));
-});
+runMain(main);

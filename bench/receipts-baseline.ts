@@ -3,7 +3,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Options, progress, ROOT, UsageError } from "./receipts-options.js";
+import { progress, UsageError } from "./cli.js";
+import { type Options, ROOT } from "./receipts-options.js";
 
 // ---- the baseline build -----------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { progress } from "./cli.js";
 import { type Latency, latency, percentile, type Target, type Throughput, throughput } from "./load.js";
 import { memoryKiB } from "./procs.js";
-import { type Options, progress, SETTLE_MS } from "./receipts-options.js";
+import { type Options, SETTLE_MS } from "./receipts-options.js";
 import { type Probe, probeDuring, type Variant, type VariantName } from "./receipts-relays.js";
 
 // ---- measuring --------------------------------------------------------------------------------

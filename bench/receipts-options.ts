@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { numberOption } from "./cli.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const MOCK = fileURLToPath(new URL("./mock-upstream.js", import.meta.url));
@@ -27,9 +28,6 @@ export const USAGE = `usage: npm run bench:receipts -- [--baseline DIR | --ref R
   --entries N      log entries per batch size in the in-process sequencer measurement (default 50000; 0: skip)
   --cpu-prof DIR   run the relays under node --cpu-prof, profiles written to DIR
   --json           print one JSON document on stdout instead of the tables`;
-
-/** A mistake on the command line: printed without a stack. */
-export class UsageError extends Error {}
 
 export interface Options {
   baseline: string | null;
@@ -66,12 +64,7 @@ export function options(): Options {
     process.stdout.write(USAGE + "\n");
     process.exit(0);
   }
-  const num = (name: string, text: string, min: number): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < min)
-      throw new UsageError(`--${name} must be a number ≥ ${min}\n${USAGE}`);
-    return value;
-  };
+  const num = numberOption(USAGE);
   return {
     baseline: values.baseline ?? null,
     compare: values.compare === undefined ? null : resolve(values.compare),
@@ -86,5 +79,3 @@ export function options(): Options {
     json: values.json,
   };
 }
-
-export const progress = (line: string): void => void process.stderr.write(line + "\n");

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
+import { progress, runMain, UsageError } from "./cli.js";
 import type { Target } from "./load.js";
-import { killAllNow, startNode, stopAll } from "./procs.js";
+import { startNode, stopAll } from "./procs.js";
 import { baseline } from "./receipts-baseline.js";
 import { measure } from "./receipts-measure.js";
-import { MOCK, options, progress, UsageError } from "./receipts-options.js";
+import { MOCK, options } from "./receipts-options.js";
 import { smoke, startVariant } from "./receipts-relays.js";
 import { ratiosOf, render } from "./receipts-report.js";
 import { type SequencerResult, sequencerCost } from "./receipts-sequencer.js";
@@ -69,20 +70,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.on("exit", killAllNow);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    progress(`${signal}: stopping child processes`);
-    void stopAll(1_000).finally(() => process.exit(130));
-  });
-}
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const plain = err instanceof UsageError || !(err instanceof Error);
-    progress(plain ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message));
-    void stopAll(1_000).finally(() => process.exit(1));
-  },
-);
+runMain(main);

@@ -4,17 +4,15 @@
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { numberOption, progress, runMain, UsageError } from "./cli.js";
 import { latency, smoke, type Target, type TargetName, throughput, ttfb } from "./load.js";
 import { startOvert } from "./overt.js";
-import { killAllNow, memoryKiB, startNode, stopAll } from "./procs.js";
+import { memoryKiB, startNode, stopAll } from "./procs.js";
 import { ratios, render, type TargetResult, verdict } from "./report.js";
 
 const MOCK = fileURLToPath(new URL("./mock-upstream.js", import.meta.url));
 const BARE = fileURLToPath(new URL("./bare-forwarder.js", import.meta.url));
 const NAMES: readonly TargetName[] = ["direct", "bare", "overt"];
-
-/** A mistake on the command line: printed without a stack. */
-class UsageError extends Error {}
 
 interface Options {
   duration: number;
@@ -46,12 +44,7 @@ function options(): Options {
     process.stdout.write(USAGE + "\n");
     process.exit(0);
   }
-  const num = (name: string, text: string, min: number): number => {
-    const value = Number(text);
-    if (!Number.isFinite(value) || value < min)
-      throw new UsageError(`--${name} must be a number ≥ ${min}\n${USAGE}`);
-    return value;
-  };
+  const num = numberOption(USAGE);
   const only = values.only ?? null;
   if (only !== null && !NAMES.includes(only as TargetName))
     throw new UsageError(`--only must be one of ${NAMES.join(", ")}`);
@@ -63,8 +56,6 @@ function options(): Options {
     only: only as TargetName | null,
   };
 }
-
-const progress = (line: string): void => void process.stderr.write(line + "\n");
 
 async function startTargets(opts: Options): Promise<{ targets: Target[]; overtError: string | null }> {
   const wanted = (name: TargetName): boolean => opts.only === null || opts.only === name;
@@ -172,20 +163,4 @@ async function main(): Promise<number> {
   return overtError !== null && opts.only === null ? 1 : 0;
 }
 
-process.on("exit", killAllNow);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    progress(`${signal}: stopping child processes`);
-    void stopAll(1_000).finally(() => process.exit(130));
-  });
-}
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const plain = err instanceof UsageError || !(err instanceof Error);
-    progress(plain ? String(err instanceof Error ? err.message : err) : (err.stack ?? err.message));
-    void stopAll(1_000).finally(() => process.exit(1));
-  },
-);
+runMain(main);

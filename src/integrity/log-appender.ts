@@ -38,7 +38,7 @@ export class LogAppender {
   #data = Buffer.allocUnsafeSlow(INITIAL_BYTES);
   #used = 0;
   /** Batches a sequencer run has taken and not yet committed or put back. */
-  readonly #taken = new Set<TakenColumns>();
+  readonly #taken = new Set<TakenBatch>();
 
   /** Never drops an entry; a stalled database shows as a growing `size` in the sequencer's error log. */
   append(entry: NewLogEntry): void {
@@ -83,7 +83,7 @@ export class LogAppender {
   }
 
   /** Takes up to `limit` entries for a sequencer run, their bytes copied into a buffer of their own. */
-  take(limit: number): LogEntryColumns {
+  take(limit: number): TakenBatch {
     const count = Math.min(limit, this.#lengths.length);
     let bytes = 0;
     for (let i = 0; i < count; i++) bytes += this.#lengths[i] as number;
@@ -91,7 +91,7 @@ export class LogAppender {
     this.#data.copy(data, 0, 0, bytes);
     this.#data.copyWithin(0, bytes, this.#used);
     this.#used -= bytes;
-    const batch: TakenColumns = {
+    const batch: TakenBatch = {
       kinds: this.#kinds.splice(0, count),
       refs: this.#refs.splice(0, count),
       refHashes: this.#refHashes.splice(0, count),
@@ -105,8 +105,8 @@ export class LogAppender {
   }
 
   /** A run failed: the entries go back to the front, in order. */
-  putBack(batch: LogEntryColumns): void {
-    this.#taken.delete(batch as TakenColumns);
+  putBack(batch: TakenBatch): void {
+    this.#taken.delete(batch);
     const waiting = Buffer.from(this.#data.subarray(0, this.#used));
     this.#data = Buffer.allocUnsafeSlow(Math.max(INITIAL_BYTES, batch.data.length + this.#used));
     this.#data.set(batch.data, 0);
@@ -114,19 +114,15 @@ export class LogAppender {
     this.#used += batch.data.length;
     this.#kinds = [...batch.kinds, ...this.#kinds];
     this.#refs = [...batch.refs, ...this.#refs];
-    this.#refHashes = [...this.#hashesOf(batch), ...this.#refHashes];
+    this.#refHashes = [...batch.refHashes, ...this.#refHashes];
     this.#keyIds = [...batch.keyIds, ...this.#keyIds];
     this.#createdAts = [...batch.createdAts, ...this.#createdAts];
     this.#lengths = [...batch.lengths, ...this.#lengths];
   }
 
   /** A run committed: the entries are readable from the log now. */
-  integrated(batch: LogEntryColumns): void {
-    this.#taken.delete(batch as TakenColumns);
-  }
-
-  #hashesOf(batch: LogEntryColumns): number[] {
-    return (batch as Partial<TakenColumns>).refHashes ?? batch.refs.map((r) => (r === null ? 0 : refHash(r)));
+  integrated(batch: TakenBatch): void {
+    this.#taken.delete(batch);
   }
 
   /** The entry with this ref that is waiting for the sequencer (in memory or in a run under way). */
@@ -146,25 +142,8 @@ export class LogAppender {
   }
 }
 
-/** Entries in columns as objects, their bytes shared with the columns' buffer (for the Kysely path). */
-export function entriesOf(columns: LogEntryColumns): NewLogEntry[] {
-  const data = Buffer.from(columns.data.buffer, columns.data.byteOffset, columns.data.byteLength);
-  let at = 0;
-  return columns.lengths.map((length, i) => {
-    const entry: NewLogEntry = {
-      kind: columns.kinds[i] as LogEntryKind,
-      ref: columns.refs[i] ?? null,
-      keyId: columns.keyIds[i] ?? null,
-      createdAt: columns.createdAts[i] as number,
-      data: data.subarray(at, at + length),
-    };
-    at += length;
-    return entry;
-  });
-}
-
 /** A batch as taken, with the hashes of its refs for lookups while its run is under way. */
-interface TakenColumns extends LogEntryColumns {
+export interface TakenBatch extends LogEntryColumns {
   refHashes: number[];
 }
 

@@ -112,11 +112,11 @@ export class ReceiptHandle {
   #response: Hmac | null = null;
   #facts: Partial<ReceiptFacts> = NO_FACTS;
 
-  constructor(requestBody: Buffer | undefined, now: number = Date.now()) {
+  constructor(requestBody: Buffer | undefined) {
     const at = freshRandom();
     this.#pool = pool;
     this.#blindAt = at + RECEIPT_ID_RANDOM_BYTES;
-    this.id = receiptId(now, pool, at);
+    this.id = receiptId(Date.now(), pool, at);
     this.headers = {
       [RECEIPT_ID_HEADER]: this.id,
       [RECEIPT_BLIND_HEADER]: pool.toString("hex", this.#blindAt, this.#blindAt + BLIND_BYTES),

@@ -8,13 +8,12 @@
  * An id is not a secret: a receipt is readable only with the key that made it.
  */
 
-export const RECEIPT_ID_PREFIX = "rcpt_";
+const RECEIPT_ID_PREFIX = "rcpt_";
 /** The random part's bytes. */
 export const RECEIPT_ID_RANDOM_BYTES = 10;
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const TIME_CHARS = 10;
 const RANDOM_CHARS = 16;
-const ID_PATTERN = /^rcpt_[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 /** The id's characters are assembled here (synchronous, single-threaded: reusable). */
 const SCRATCH = Buffer.from(RECEIPT_ID_PREFIX + "0".repeat(TIME_CHARS + RANDOM_CHARS), "latin1");
@@ -43,9 +42,3 @@ export function receiptId(time: number, random: Uint8Array, offset: number): str
   // One flat string (a concatenation per character would leave a rope to flatten when hashed).
   return SCRATCH.toString("latin1");
 }
-
-export function isReceiptId(text: string): boolean {
-  return ID_PATTERN.test(text);
-}
-
-export const RECEIPT_ID_LENGTH = RECEIPT_ID_PREFIX.length + TIME_CHARS + RANDOM_CHARS;

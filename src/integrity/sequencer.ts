@@ -16,6 +16,7 @@
  * followed by another at once; with nothing waiting in memory, the timer runs at
  * most once a second.
  */
+
 import type {
   LogEntryColumns,
   LogSequencerTx,
@@ -24,7 +25,8 @@ import type {
   StoredCheckpoint,
 } from "../storage/ports.js";
 import { formatCheckpoint } from "./checkpoint.js";
-import { entriesOf, type LogAppender } from "./log-appender.js";
+import type { LogAppender } from "./log-appender.js";
+import { entriesOf } from "./log-columns.js";
 import { appendRecords, leafHash, subtreeIndexes } from "./merkle.js";
 
 /** Most entries sequenced in one transaction (a backlog drains over several runs). */

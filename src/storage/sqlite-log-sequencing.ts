@@ -13,6 +13,7 @@
 import { Worker } from "node:worker_threads";
 import type { LogEntryColumns, StoredCheckpoint } from "./log-ports.js";
 import { CONFLICT, type LogReply, type LogRequest, type Prepared } from "./sqlite-log-session.js";
+import { stopWorker } from "./worker-thread.js";
 
 export interface LogSequencing {
   /** LogStore.sequenceBatch. */
@@ -96,11 +97,7 @@ export function workerLogSequencing(path: string): LogSequencing {
       await queue;
       const w = worker;
       worker = null;
-      if (w === null) return;
-      const exited = new Promise<void>((resolve) => w.once("exit", () => resolve()));
-      w.ref();
-      w.postMessage({ close: true });
-      await exited;
+      if (w !== null) await stopWorker(w);
     },
   };
 }

@@ -19,9 +19,10 @@
  * (sqlite-log-worker.ts) and nowhere else.
  */
 import type BetterSqlite3 from "better-sqlite3";
+import { entriesOf } from "../integrity/log-columns.js";
 import { appendRecords, leafHash, subtreeIndexes } from "../integrity/merkle.js";
 import { toInt } from "./codec.js";
-import type { LogEntryColumns, StoredCheckpoint } from "./log-ports.js";
+import type { LogEntryColumns, LogEntryKind, NewLogEntry, StoredCheckpoint } from "./log-ports.js";
 import type { SqliteDatabase } from "./sqlite-driver.js";
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
@@ -42,24 +43,12 @@ export interface Prepared {
   root: Uint8Array | null;
 }
 
-interface Row {
-  kind: string;
-  ref: string | null;
-  keyId: string | null;
-  createdAt: number;
-  data: Buffer;
-}
-
 interface Run {
   /** The committed size it was prepared on. */
   size: number;
-  rows: Row[];
+  rows: NewLogEntry[];
   queueIds: number[];
   hashes: Map<number, Buffer>;
-}
-
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
@@ -119,31 +108,20 @@ export class SqliteLogSession {
       const size = toInt(s.size.get() as number | bigint);
       const queued = s.pending.all(queueLimit) as {
         id: number | bigint;
-        kind: string;
+        kind: LogEntryKind;
         ref: string | null;
         key_id: string | null;
         created_at: number | bigint;
         data: Buffer;
       }[];
-      const rows: Row[] = queued.map((q) => ({
+      const rows: NewLogEntry[] = queued.map((q) => ({
         kind: q.kind,
         ref: q.ref,
         keyId: q.key_id,
         createdAt: toInt(q.created_at),
         data: q.data,
       }));
-      const data = asBuffer(batch.data);
-      let at = 0;
-      for (const [i, length] of batch.lengths.entries()) {
-        rows.push({
-          kind: batch.kinds[i] as string,
-          ref: batch.refs[i] ?? null,
-          keyId: batch.keyIds[i] ?? null,
-          createdAt: batch.createdAts[i] as number,
-          data: data.subarray(at, at + length),
-        });
-        at += length;
-      }
+      rows.push(...entriesOf(batch));
       if (rows.length === 0 && size > 0) return { size, root: null };
       const peaks = subtreeIndexes(0, size).map((index) => {
         const hash = s.hash.get(index) as Buffer | undefined;

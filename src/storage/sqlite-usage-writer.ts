@@ -11,6 +11,7 @@ import { Worker } from "node:worker_threads";
 import { encodeUsage } from "./codec.js";
 import type { UsageRecord } from "./ports.js";
 import type { SqliteDatabase } from "./sqlite-driver.js";
+import { stopWorker } from "./worker-thread.js";
 
 export type UsageRow = unknown[];
 
@@ -98,11 +99,7 @@ export function workerWriter(path: string): UsageWriter {
     async close() {
       const w = worker;
       worker = null;
-      if (w === null) return;
-      const exited = new Promise<void>((resolve) => w.once("exit", () => resolve()));
-      w.ref();
-      w.postMessage({ close: true });
-      await exited;
+      if (w !== null) await stopWorker(w);
     },
   };
 }

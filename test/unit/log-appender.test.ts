@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
-import { entriesOf, LogAppender } from "../../src/integrity/log-appender.js";
+import { LogAppender } from "../../src/integrity/log-appender.js";
+import { entriesOf } from "../../src/integrity/log-columns.js";
 import type { NewLogEntry } from "../../src/storage/ports.js";
 
 function entry(i: number, bytes: number): NewLogEntry {

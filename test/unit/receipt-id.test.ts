@@ -7,7 +7,11 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { ReceiptHandle } from "../../src/integrity/receipt-handle.js";
-import { isReceiptId, RECEIPT_ID_LENGTH, receiptId } from "../../src/integrity/receipt-id.js";
+import { receiptId } from "../../src/integrity/receipt-id.js";
+
+/** `rcpt_`, then 26 Crockford base32 characters, the first at most 7 (48 + 80 bits). */
+const ID_PATTERN = /^rcpt_[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+const isReceiptId = (text: string): boolean => ID_PATTERN.test(text);
 
 describe("receipt ids", () => {
   it("encode time and randomness as a ULID does", () => {
@@ -22,7 +26,7 @@ describe("receipt ids", () => {
     const counting = Buffer.from("08864298e8", "hex");
     assert.equal(receiptId(0, Buffer.concat([counting, zeros]), 0).slice(15, 23), "12345678");
     const id = receiptId(Date.now(), randomBytes(16), 3);
-    assert.equal(id.length, RECEIPT_ID_LENGTH);
+    assert.equal(id.length, 31);
     assert.ok(isReceiptId(id), id);
   });
 
@@ -34,17 +38,9 @@ describe("receipt ids", () => {
     assert.deepEqual([...ids].sort(), ids);
   });
 
-  it("are distinct from handle to handle and recognised as receipt ids", () => {
+  it("are distinct from handle to handle and have the receipt id form", () => {
     const ids = Array.from({ length: 5000 }, () => new ReceiptHandle(undefined).id);
     assert.equal(new Set(ids).size, ids.length);
     for (const id of ids) assert.ok(isReceiptId(id), id);
-    for (const bad of [
-      "rcpt_",
-      "rcpt_nope",
-      `rcpt_8${"0".repeat(25)}`,
-      `rcpt_${"0".repeat(25)}I`,
-      `x${ids[0]}`,
-    ])
-      assert.ok(!isReceiptId(bad), bad);
   });
 });
