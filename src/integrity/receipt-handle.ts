@@ -92,6 +92,19 @@ export interface ReceiptFacts {
 
 const NO_FACTS: Partial<ReceiptFacts> = Object.freeze({});
 
+/** The last time formatted: under load several receipts finish within one millisecond. */
+let formattedAt = Number.NaN;
+let formatted = "";
+
+/** ISO 8601 UTC with milliseconds. */
+function isoTime(time: number): string {
+  if (time !== formattedAt) {
+    formatted = new Date(time).toISOString();
+    formattedAt = time;
+  }
+  return formatted;
+}
+
 export class ReceiptHandle {
   readonly id: string;
   readonly headers: Readonly<Record<string, string>>;
@@ -174,7 +187,7 @@ export class ReceiptHandle {
     const f = this.#facts;
     return {
       id: this.id,
-      time: new Date(time).toISOString(),
+      time: isoTime(time),
       request: this.#requestMac,
       response: this.#responseMac(),
       model: f.model ?? "",

@@ -62,8 +62,13 @@ export interface LlmRouteDeps {
   keys: KeyService;
   bodyLimitBytes: number;
   receipts: ReceiptService;
-  /** Request bodies as received, by raw request (set by the JSON parser). */
-  rawBodies: WeakMap<object, Buffer>;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The request body as received (set by the JSON body parser, server/app.ts), for the receipt. */
+    rawBody: Buffer | undefined;
+  }
 }
 
 export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): void {
@@ -81,7 +86,7 @@ export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): voi
       reply.hijack();
       const startedAt = performance.now();
       const key = keyOf.get(request.raw);
-      const receipt = deps.receipts.begin(deps.rawBodies.get(request.raw), key?.id ?? "");
+      const receipt = deps.receipts.begin(request.rawBody, key?.id ?? "");
       const exchange = rawExchange(request.raw, reply.raw, request.id, request.body, startedAt, key, receipt);
       // Every answered request gets its receipt, failures included (issue 5).
       const finish = () => {

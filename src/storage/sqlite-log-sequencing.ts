@@ -76,7 +76,7 @@ export function workerLogSequencing(path: string): LogSequencing {
     sign: (size: number, root: Buffer) => StoredCheckpoint,
   ): Promise<number> {
     for (let attempt = 1; ; attempt++) {
-      const prepared = (await call("prepare", { batch, queueLimit })) as Prepared;
+      const prepared = (await call("prepare", { batch: columnsOnly(batch), queueLimit })) as Prepared;
       if (prepared.root === null) return prepared.size;
       const checkpoint = sign(prepared.size, Buffer.from(prepared.root));
       try {
@@ -100,4 +100,13 @@ export function workerLogSequencing(path: string): LogSequencing {
       if (w !== null) await stopWorker(w);
     },
   };
+}
+
+/**
+ * The columns and nothing else (a caller's batch may carry more, such as the appender's
+ * lookup hashes): everything in the message is copied to the worker, for every entry.
+ */
+function columnsOnly(batch: LogEntryColumns): LogEntryColumns {
+  const { kinds, refs, keyIds, createdAts, lengths, data } = batch;
+  return { kinds, refs, keyIds, createdAts, lengths, data };
 }
