@@ -47,9 +47,14 @@ async function resolveOrigin(settings: SettingsStore, configured: string | null)
   }
   const origin = configured ?? `overt.log/${randomBytes(6).toString("hex")}`;
   if (!isValidKeyName(origin)) throw new LogIdentityError("integrity.origin must not contain spaces or '+'");
-  await settings.setSetting(ORIGIN_SETTING, origin);
-  // Another process may have created it first: theirs wins.
-  return (await settings.getSetting(ORIGIN_SETTING)) ?? origin;
+  // Another process may have created it first: theirs wins, for every process.
+  const created = await settings.initSetting(ORIGIN_SETTING, origin);
+  if (configured !== null && configured !== created) {
+    throw new LogIdentityError(
+      `integrity.origin is ${configured}, but this log was created as ${created}; a log's origin never changes`,
+    );
+  }
+  return created;
 }
 
 /** Loads the identity, creating the origin and the first key when the log is new. */
@@ -61,9 +66,11 @@ export async function loadLogIdentity(
   const origin = await resolveOrigin(settings, configuredOrigin);
   let keys = await storedKeys(settings);
   if (keys.length === 0) {
-    await addKey(settings, masterKeys, origin, keys);
-    // Read back: when two nodes start together, the key stored last is the one every node uses.
-    keys = await storedKeys(settings);
+    // When several nodes start together, the first key stored is the one every node signs with
+    // (a plain write would let a later node replace a key an earlier one already signs with).
+    const { signerKey, verifierKey } = generateNoteKey(origin);
+    const first: StoredKey = { sealed: sealValue(masterKeys, signerKey), verifierKey, createdAt: Date.now() };
+    keys = JSON.parse(await settings.initSetting(KEYS_SETTING, JSON.stringify([first]))) as StoredKey[];
   }
   const newest = keys[keys.length - 1] as StoredKey;
   const signer = newSigner(unsealValue(masterKeys, newest.sealed));

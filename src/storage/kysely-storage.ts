@@ -219,6 +219,21 @@ export class KyselyStorage implements Storage {
     await this.#signal.announce();
   }
 
+  async initSetting(name: string, value: string): Promise<string> {
+    const inserted = await this.#db
+      .insertInto("settings")
+      .values({ name, value })
+      .onConflict((oc) => oc.column("name").doNothing())
+      .executeTakeFirst();
+    if ((inserted.numInsertedOrUpdatedRows ?? 0n) > 0n) {
+      await this.#signal.announce();
+      return value;
+    }
+    const stored = await this.getSetting(name);
+    // Set before this call and deleted since (consumeSetting): nothing to defer to.
+    return stored ?? this.initSetting(name, value);
+  }
+
   /** A single conditional DELETE: of concurrent callers, exactly one sees true. */
   async consumeSetting(name: string, expected: string): Promise<boolean> {
     const result = await this.#db

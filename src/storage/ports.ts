@@ -136,6 +136,11 @@ export interface AdminStore {
 export interface SettingsStore {
   getSetting(name: string): Promise<string | undefined>;
   setSetting(name: string, value: string): Promise<void>;
+  /**
+   * Stores `value` only if `name` has no value yet, in one statement, and returns what
+   * `name` holds afterwards: of processes racing to create it, every one gets the first's.
+   */
+  initSetting(name: string, value: string): Promise<string>;
   /** Atomically delete `name` only if it still holds `expected`; true when it did. */
   consumeSetting(name: string, expected: string): Promise<boolean>;
 }

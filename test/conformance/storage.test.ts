@@ -274,6 +274,19 @@ function conformance(dialect: "sqlite" | "postgres", makeBackend: () => Promise<
     assert.equal(await s.consumeSetting(name, "two"), false, "already consumed");
   });
 
+  it("initializes a setting once: every racing caller gets the first value", async () => {
+    const name = uid("init");
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? s : other).initSetting(name, `value-${i}`)),
+    );
+    const stored = await s.getSetting(name);
+    assert.ok(stored !== undefined && /^value-\d+$/.test(stored));
+    assert.deepEqual(new Set(results), new Set([stored]));
+    assert.equal(await other.initSetting(name, "later"), stored, "an existing value is kept");
+    await s.setSetting(name, "changed");
+    assert.equal(await s.initSetting(name, "later"), "changed");
+  });
+
   it("lets exactly one of concurrent consumers win", async () => {
     const name = uid("setup-token");
     await s.setSetting(name, "digest");
