@@ -21,7 +21,7 @@ export const USAGE = `usage: npm run bench:receipts -- [--baseline DIR | --ref R
   --ref REF        else build it from this git ref (default ${DEFAULT_REF}; cached in the temp directory)
   --compare DIR    also measure this build (a tree with dist/) in default mode, e.g. before an optimisation
   --duration S     seconds of each non-streaming throughput run (default 6; streaming and latency take S/2)
-  --rounds N       interleaved rounds; figures pool all rounds (default 3)
+  --rounds N       interleaved rounds; the verdict is the median of the per-round ratios (default 5)
   --connections N  concurrency of the non-streaming runs (default 32; streaming uses N/2)
   --warmup S       seconds of unmeasured load per relay first (default 3)
   --samples N      receipts probed for integration per throughput run of each relay with receipts (default 6)
@@ -50,7 +50,7 @@ export function options(): Options {
       compare: { type: "string" },
       ref: { type: "string", default: DEFAULT_REF },
       duration: { type: "string", default: "6" },
-      rounds: { type: "string", default: "3" },
+      rounds: { type: "string", default: "5" },
       connections: { type: "string", default: "32" },
       warmup: { type: "string", default: "3" },
       samples: { type: "string", default: "6" },

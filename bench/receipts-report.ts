@@ -28,16 +28,31 @@ export interface Ratios {
   /** Per-round throughput ratios (same round, same position in the rotation), min and max. */
   roundRange: [number, number];
   streamRoundRange: [number, number];
+  /**
+   * The median of the per-round ratios: the verdict's figure. A round in which another tenant
+   * of the host slowed one relay moves the pooled ratio (1.005× once, with rounds from 0.86×
+   * to 1.44×) but not the median of five.
+   */
+  roundMedian: number;
+  streamRoundMedian: number;
+  roundCount: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function ratiosOf(results: VariantResult[]): Ratios[] {
   const before = results.find((r) => r.name === "before")!;
   const div = (a: number | null, b: number | null): number | null =>
     a === null || b === null || b === 0 ? null : a / b;
-  const range = (a: number[], b: number[]): [number, number] => {
-    const each = a.map((x, i) => x / b[i]!);
-    return [Math.min(...each), Math.max(...each)];
-  };
+  const each = (a: number[], b: number[]): number[] => a.map((x, i) => x / b[i]!);
+  const range = (a: number[], b: number[]): [number, number] => [
+    Math.min(...each(a, b)),
+    Math.max(...each(a, b)),
+  ];
   return results.map((r) => ({
     name: r.name,
     throughput: r.rps / before.rps,
@@ -48,6 +63,9 @@ export function ratiosOf(results: VariantResult[]): Ratios[] {
     streamMainCpuPerReq: div(r.streamMainCpuUsPerReq, before.streamMainCpuUsPerReq),
     roundRange: range(r.roundRps, before.roundRps),
     streamRoundRange: range(r.roundStreamRps, before.roundStreamRps),
+    roundMedian: median(each(r.roundRps, before.roundRps)),
+    streamRoundMedian: median(each(r.roundStreamRps, before.roundStreamRps)),
+    roundCount: r.roundRps.length,
   }));
 }
 
@@ -111,13 +129,15 @@ export function render(
     "+p50/+p99: at 1 in flight, minus the mock upstream's own (what the relay adds).",
     `load generator CPU, most in one non-streaming run: ${results.map((r) => `${r.name} ${fmt(r.maxLoadgenCpu, 2)}`).join(", ")}`,
     "",
-    "relative to before (pooled over all rounds; per-round throughput ratios min–max):",
+    "relative to before (throughput: the median of the per-round ratios, then pooled over all rounds and the rounds' min–max):",
     table(
       [
         "relay",
         "throughput",
+        "pooled",
         "rounds",
         "stream throughput",
+        "pooled",
         "rounds",
         "CPU µs/req",
         "main",
@@ -131,8 +151,10 @@ export function render(
         const before = results.find((x) => x.name === "before")!;
         return [
           q.name,
+          `${fmt(q.roundMedian, 3)}×`,
           `${fmt(q.throughput, 3)}×`,
           `${fmt(q.roundRange[0], 2)}–${fmt(q.roundRange[1], 2)}`,
+          `${fmt(q.streamRoundMedian, 3)}×`,
           `${fmt(q.streamThroughput, 3)}×`,
           `${fmt(q.streamRoundRange[0], 2)}–${fmt(q.streamRoundRange[1], 2)}`,
           `${fmt(q.cpuPerReq, 3)}×`,
@@ -197,13 +219,13 @@ export function render(
   const def = ratios.find((q) => q.name === "receipts");
   const signed = ratios.find((q) => q.name === "signed");
   if (def && signed) {
-    const pass = def.throughput >= TARGET_RATIO;
+    const pass = def.roundMedian >= TARGET_RATIO;
     const late = withLog
       .filter((r) => r.name !== "compare")
       .reduce((a, r) => a + delays(r.mergeDelay!).late, 0);
     out.push(
       "",
-      `${pass ? "PASS" : "FAIL"} receipts (default) ${fmt(def.throughput, 3)}× before-receipts throughput (target ≥ ${TARGET_RATIO}×, non-streaming); with per-receipt signatures ${fmt(signed.throughput, 3)}×`,
+      `${pass ? "PASS" : "FAIL"} receipts (default) ${fmt(def.roundMedian, 3)}× before-receipts throughput (median of ${def.roundCount} rounds; target ≥ ${TARGET_RATIO}×, non-streaming; pooled ${fmt(def.throughput, 3)}×); with per-receipt signatures ${fmt(signed.roundMedian, 3)}×`,
       `${late === 0 ? "PASS" : "FAIL"} every sampled receipt provable within ${MAX_MERGE_DELAY_MS} ms under load${late === 0 ? "" : ` (${late} late)`}`,
       `(steadier: CPU per request ${fmt(def.cpuPerReq, 3)}× before-receipts, main thread ${fmt(def.mainCpuPerReq, 3)}×; signed ${fmt(signed.cpuPerReq, 3)}× and ${fmt(signed.mainCpuPerReq, 3)}×)`,
     );
