@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Pool } from "undici";
 import { knownSecretsDetector } from "../src/guard/known-secrets.js";
 import { progress } from "./cli.js";
-import { typicalRequest } from "./guard-corpus.js";
+import { typicalRequest } from "./corpus-requests.js";
 import { cpuTime, DESTINATION, MOCK, type Options, UPSTREAM_KEY } from "./guard-options.js";
 import { guardStage, settingsFor } from "./guard-scan.js";
 import { chatBody, PATH } from "./load.js";

@@ -6,7 +6,8 @@ import { knownSecretsDetector } from "../src/guard/known-secrets.js";
 import { scanBody } from "../src/guard/scan.js";
 import type { Finding } from "../src/guard/types.js";
 import { type GuardSettings, guardRequest, redactionsHeader } from "../src/pipeline/guard-stage.js";
-import type { Corpus, RequestBody } from "./guard-corpus.js";
+import type { RequestBody } from "./corpus-requests.js";
+import type { Corpus } from "./corpus-sets.js";
 import { BUDGET_MS_PER_MB, cpuTime, DESTINATION, MB, UPSTREAM_KEY } from "./guard-options.js";
 
 // ---- 1. detectors ----

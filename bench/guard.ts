@@ -1,6 +1,8 @@
 import { availableParallelism, loadavg } from "node:os";
 import { progress, runMain } from "./cli.js";
-import { adversarial, agentContext, anthropicTools, corpora, openAiChat, Rng } from "./guard-corpus.js";
+import { agentContext, anthropicTools, openAiChat } from "./corpus-requests.js";
+import { Rng } from "./corpus-rng.js";
+import { adversarial, corpora } from "./corpus-sets.js";
 import { DESTINATION, MB, options, TARGET_MB_S } from "./guard-options.js";
 import { relayRun } from "./guard-relay.js";
 import { type Report, render } from "./guard-report.js";
