@@ -7,6 +7,19 @@ export class UsageError extends Error {}
 
 export const progress = (line: string): void => void process.stderr.write(line + "\n");
 
+/** The options every benchmark command has: `--json` output and `--help`. */
+export const COMMON_OPTIONS = {
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** Prints `usage` and exits when `--help` was given. */
+export function exitOnHelp(help: boolean | undefined, usage: string): void {
+  if (!help) return;
+  process.stdout.write(usage + "\n");
+  process.exit(0);
+}
+
 /** Parses `--name` as a number ≥ min, or throws a UsageError that shows `usage`. */
 export function numberOption(usage: string): (name: string, text: string, min: number) => number {
   return (name, text, min) => {

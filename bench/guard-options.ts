@@ -1,7 +1,7 @@
 import { cpuUsage } from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { numberOption } from "./cli.js";
+import { COMMON_OPTIONS, exitOnHelp, numberOption } from "./cli.js";
 
 export const MOCK = fileURLToPath(new URL("./mock-upstream.js", import.meta.url));
 export const MB = 1 << 20;
@@ -33,14 +33,10 @@ export function options(): Options {
       size: { type: "string", default: "1" },
       requests: { type: "string", default: "3000" },
       "skip-relay": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+      ...COMMON_OPTIONS,
     },
   });
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    process.exit(0);
-  }
+  exitOnHelp(values.help, USAGE);
   const num = numberOption(USAGE);
   return {
     seconds: num("seconds", values.seconds, 0.05),

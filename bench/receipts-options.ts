@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { numberOption } from "./cli.js";
+import { COMMON_OPTIONS, exitOnHelp, numberOption } from "./cli.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const MOCK = fileURLToPath(new URL("./mock-upstream.js", import.meta.url));
@@ -56,14 +56,10 @@ export function options(): Options {
       samples: { type: "string", default: "6" },
       entries: { type: "string", default: "50000" },
       "cpu-prof": { type: "string" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+      ...COMMON_OPTIONS,
     },
   });
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    process.exit(0);
-  }
+  exitOnHelp(values.help, USAGE);
   const num = numberOption(USAGE);
   return {
     baseline: values.baseline ?? null,

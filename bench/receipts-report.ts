@@ -49,24 +49,25 @@ export function ratiosOf(results: VariantResult[]): Ratios[] {
   const div = (a: number | null, b: number | null): number | null =>
     a === null || b === null || b === 0 ? null : a / b;
   const each = (a: number[], b: number[]): number[] => a.map((x, i) => x / b[i]!);
-  const range = (a: number[], b: number[]): [number, number] => [
-    Math.min(...each(a, b)),
-    Math.max(...each(a, b)),
-  ];
-  return results.map((r) => ({
-    name: r.name,
-    throughput: r.rps / before.rps,
-    streamThroughput: r.streamRps / before.streamRps,
-    cpuPerReq: div(r.cpuUsPerReq, before.cpuUsPerReq),
-    mainCpuPerReq: div(r.mainCpuUsPerReq, before.mainCpuUsPerReq),
-    streamCpuPerReq: div(r.streamCpuUsPerReq, before.streamCpuUsPerReq),
-    streamMainCpuPerReq: div(r.streamMainCpuUsPerReq, before.streamMainCpuUsPerReq),
-    roundRange: range(r.roundRps, before.roundRps),
-    streamRoundRange: range(r.roundStreamRps, before.roundStreamRps),
-    roundMedian: median(each(r.roundRps, before.roundRps)),
-    streamRoundMedian: median(each(r.roundStreamRps, before.roundStreamRps)),
-    roundCount: r.roundRps.length,
-  }));
+  const range = (ratios: number[]): [number, number] => [Math.min(...ratios), Math.max(...ratios)];
+  return results.map((r) => {
+    const rounds = each(r.roundRps, before.roundRps);
+    const streamRounds = each(r.roundStreamRps, before.roundStreamRps);
+    return {
+      name: r.name,
+      throughput: r.rps / before.rps,
+      streamThroughput: r.streamRps / before.streamRps,
+      cpuPerReq: div(r.cpuUsPerReq, before.cpuUsPerReq),
+      mainCpuPerReq: div(r.mainCpuUsPerReq, before.mainCpuUsPerReq),
+      streamCpuPerReq: div(r.streamCpuUsPerReq, before.streamCpuUsPerReq),
+      streamMainCpuPerReq: div(r.streamMainCpuUsPerReq, before.streamMainCpuUsPerReq),
+      roundRange: range(rounds),
+      streamRoundRange: range(streamRounds),
+      roundMedian: median(rounds),
+      streamRoundMedian: median(streamRounds),
+      roundCount: rounds.length,
+    };
+  });
 }
 
 export function delays(p: Probe): { n: number; p50: number; max: number; late: number } {

@@ -4,7 +4,7 @@
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { numberOption, progress, runMain, UsageError } from "./cli.js";
+import { COMMON_OPTIONS, exitOnHelp, numberOption, progress, runMain, UsageError } from "./cli.js";
 import { latency, smoke, type Target, type TargetName, throughput, ttfb } from "./load.js";
 import { startOvert } from "./overt.js";
 import { memoryKiB, startNode, stopAll } from "./procs.js";
@@ -36,14 +36,10 @@ function options(): Options {
       connections: { type: "string", default: "32" },
       warmup: { type: "string", default: "2" },
       only: { type: "string" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
+      ...COMMON_OPTIONS,
     },
   });
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    process.exit(0);
-  }
+  exitOnHelp(values.help, USAGE);
   const num = numberOption(USAGE);
   const only = values.only ?? null;
   if (only !== null && !NAMES.includes(only as TargetName))

@@ -36,25 +36,20 @@ async function storedKeys(settings: SettingsStore): Promise<StoredKey[]> {
 }
 
 async function resolveOrigin(settings: SettingsStore, configured: string | null): Promise<string> {
-  const stored = await settings.getSetting(ORIGIN_SETTING);
-  if (stored !== undefined) {
-    if (configured !== null && configured !== stored) {
-      throw new LogIdentityError(
-        `integrity.origin is ${configured}, but this log was created as ${stored}; a log's origin never changes`,
-      );
-    }
-    return stored;
+  let origin = await settings.getSetting(ORIGIN_SETTING);
+  if (origin === undefined) {
+    const proposed = configured ?? `overt.log/${randomBytes(6).toString("hex")}`;
+    if (!isValidKeyName(proposed))
+      throw new LogIdentityError("integrity.origin must not contain spaces or '+'");
+    // Another process may have created it since the read: theirs wins, for every process.
+    origin = await settings.initSetting(ORIGIN_SETTING, proposed);
   }
-  const origin = configured ?? `overt.log/${randomBytes(6).toString("hex")}`;
-  if (!isValidKeyName(origin)) throw new LogIdentityError("integrity.origin must not contain spaces or '+'");
-  // Another process may have created it first: theirs wins, for every process.
-  const created = await settings.initSetting(ORIGIN_SETTING, origin);
-  if (configured !== null && configured !== created) {
+  if (configured !== null && configured !== origin) {
     throw new LogIdentityError(
-      `integrity.origin is ${configured}, but this log was created as ${created}; a log's origin never changes`,
+      `integrity.origin is ${configured}, but this log was created as ${origin}; a log's origin never changes`,
     );
   }
-  return created;
+  return origin;
 }
 
 /** Loads the identity, creating the origin and the first key when the log is new. */
@@ -68,20 +63,12 @@ export async function loadLogIdentity(
   if (keys.length === 0) {
     // When several nodes start together, the first key stored is the one every node signs with
     // (a plain write would let a later node replace a key an earlier one already signs with).
-    const { signerKey, verifierKey } = generateNoteKey(origin);
-    const first: StoredKey = { sealed: sealValue(masterKeys, signerKey), verifierKey, createdAt: Date.now() };
-    keys = JSON.parse(await settings.initSetting(KEYS_SETTING, JSON.stringify([first]))) as StoredKey[];
+    const first = JSON.stringify([newStoredKey(masterKeys, origin)]);
+    keys = JSON.parse(await settings.initSetting(KEYS_SETTING, first)) as StoredKey[];
   }
   const newest = keys[keys.length - 1] as StoredKey;
   const signer = newSigner(unsealValue(masterKeys, newest.sealed));
-  // Move every key off retired master keys, so rotating the master key never strands the log's keys.
-  if (keys.some((k) => !k.sealed.includes(`:${masterKeys.active.id}:`))) {
-    const resealed = keys.map((k) => ({
-      ...k,
-      sealed: sealValue(masterKeys, unsealValue(masterKeys, k.sealed)),
-    }));
-    await settings.setSetting(KEYS_SETTING, JSON.stringify(resealed));
-  }
+  await resealLogKeys(settings, masterKeys);
   return { origin, signer, verifierKeys: keys.map((k) => k.verifierKey) };
 }
 
@@ -102,14 +89,19 @@ export async function resealLogKeys(settings: SettingsStore, masterKeys: MasterK
   return stale.length;
 }
 
+/** A new Ed25519 note key for the log, its signer key sealed under the master key. */
+function newStoredKey(masterKeys: MasterKeySet, origin: string): StoredKey {
+  const { signerKey, verifierKey } = generateNoteKey(origin);
+  return { sealed: sealValue(masterKeys, signerKey), verifierKey, createdAt: Date.now() };
+}
+
 async function addKey(
   settings: SettingsStore,
   masterKeys: MasterKeySet,
   origin: string,
   keys: StoredKey[],
 ): Promise<StoredKey[]> {
-  const { signerKey, verifierKey } = generateNoteKey(origin);
-  const next = [...keys, { sealed: sealValue(masterKeys, signerKey), verifierKey, createdAt: Date.now() }];
+  const next = [...keys, newStoredKey(masterKeys, origin)];
   await settings.setSetting(KEYS_SETTING, JSON.stringify(next));
   return next;
 }

@@ -31,6 +31,13 @@ export interface ServerDeps {
   onInternalError(requestId: string, error: unknown): void;
 }
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The request body as received (set by the JSON body parser below), for the receipt. */
+    rawBody: Buffer | undefined;
+  }
+}
+
 /** The HTTP application as the composition root sees it (only server/ and admin/ import Fastify). */
 export type RelayApp = FastifyInstance;
 

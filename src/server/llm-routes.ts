@@ -64,13 +64,6 @@ export interface LlmRouteDeps {
   receipts: ReceiptService;
 }
 
-declare module "fastify" {
-  interface FastifyRequest {
-    /** The request body as received (set by the JSON body parser, server/app.ts), for the receipt. */
-    rawBody: Buffer | undefined;
-  }
-}
-
 export function registerLlmRoutes(app: FastifyInstance, deps: LlmRouteDeps): void {
   const keyOf = new WeakMap<object, VirtualKeyRecord>();
   const authenticateFirst = async (request: FastifyRequest) => {

@@ -14,18 +14,22 @@ export function scenarioOf(body: unknown): string | null {
   return SCENARIO.exec(JSON.stringify(body ?? null))?.[1] ?? null;
 }
 
+/** The plain upstream errors every simulator plays the same way. */
+const ERROR_STATUSES: Readonly<Record<string, number>> = { "up-401": 401, "up-429": 429, "up-500": 500 };
+
+function errorBehavior(scenario: string | null): { kind: "error"; status: number } | undefined {
+  const status = scenario === null ? undefined : ERROR_STATUSES[scenario];
+  return status === undefined ? undefined : { kind: "error", status };
+}
+
 export function openAiBehavior(scenario: string | null): Behavior | undefined {
+  const error = errorBehavior(scenario);
+  if (error) return error;
   switch (scenario) {
-    case "up-401":
-      return { kind: "error", status: 401 };
     case "up-401-reflect":
       return { kind: "echo-headers", status: 401 };
     case "up-400-reflect":
       return { kind: "echo-headers", status: 400 };
-    case "up-429":
-      return { kind: "error", status: 429 };
-    case "up-500":
-      return { kind: "error", status: 500 };
     case "up-html":
       return { kind: "html" };
     case "up-200-reflect":
@@ -46,13 +50,9 @@ export function openAiBehavior(scenario: string | null): Behavior | undefined {
 }
 
 export function anthropicBehavior(scenario: string | null): AnthropicBehavior | undefined {
+  const error = errorBehavior(scenario);
+  if (error) return error;
   switch (scenario) {
-    case "up-401":
-      return { kind: "error", status: 401 };
-    case "up-429":
-      return { kind: "error", status: 429 };
-    case "up-500":
-      return { kind: "error", status: 500 };
     case "up-timeout-headers":
       return { kind: "stall-before-headers" };
     case "up-malformed":
@@ -65,13 +65,9 @@ export function anthropicBehavior(scenario: string | null): AnthropicBehavior | 
 }
 
 export function geminiBehavior(scenario: string | null): GeminiBehavior | undefined {
+  const error = errorBehavior(scenario);
+  if (error) return error;
   switch (scenario) {
-    case "up-401":
-      return { kind: "error", status: 401 };
-    case "up-429":
-      return { kind: "error", status: 429 };
-    case "up-500":
-      return { kind: "error", status: 500 };
     case "up-timeout-idle":
       return { kind: "stall-after-headers" };
     case "up-malformed":
